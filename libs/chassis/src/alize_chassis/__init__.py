@@ -1,0 +1,1 @@
+"""Service chassis shared by the Alize services (never imported by contracts/)."""

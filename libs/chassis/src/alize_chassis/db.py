@@ -1,0 +1,58 @@
+"""PostgreSQL: one schema per service, migrated by yoyo from SQL files."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import asyncpg
+from yoyo import get_backend, read_migrations
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for pg_type in ("json", "jsonb"):
+        await conn.set_type_codec(
+            pg_type, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
+
+
+async def create_pool(database_url: str, schema: str, max_size: int = 10) -> asyncpg.Pool:
+    """A pool whose connections see only `schema` (plus pg_catalog)."""
+    pool = await asyncpg.create_pool(
+        database_url,
+        min_size=1,
+        max_size=max_size,
+        server_settings={"search_path": schema, "application_name": schema},
+        init=_init_connection,
+    )
+    assert pool is not None
+    return pool
+
+
+def _yoyo_url(database_url: str, schema: str) -> str:
+    parts = urlsplit(database_url)
+    scheme = "postgresql+psycopg"
+    query = "&".join(q for q in (parts.query, urlencode({"schema": schema})) if q)
+    return urlunsplit((scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def _apply_migrations(database_url: str, schema: str, migrations_dirs: list[Path]) -> None:
+    backend = get_backend(_yoyo_url(database_url, schema), migration_table="_yoyo_migration")
+    migrations = read_migrations(*(str(d) for d in migrations_dirs))
+    with backend.lock():
+        backend.apply_migrations(backend.to_apply(migrations))
+
+
+async def migrate(database_url: str, schema: str, migrations_dirs: list[Path]) -> None:
+    """Create the service's schema if needed, then apply its pending migrations."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        # Concurrent first starts of several services may race on CREATE SCHEMA.
+        await conn.execute("SELECT pg_advisory_lock(hashtext('alize.create_schema'))")
+        await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        await conn.execute("SELECT pg_advisory_unlock(hashtext('alize.create_schema'))")
+    finally:
+        await conn.close()
+    await asyncio.to_thread(_apply_migrations, database_url, schema, migrations_dirs)

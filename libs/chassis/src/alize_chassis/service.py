@@ -1,0 +1,138 @@
+"""The one way every service is assembled: FastAPI for commands and queries, a
+FastStream Kafka broker for consumers and the outbox relay, an asyncpg pool on
+the service's own schema, OpenTelemetry throughout."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import asyncpg
+from fastapi import APIRouter, FastAPI, Request, Response
+from faststream.kafka import KafkaBroker
+
+from alize_chassis import db
+from alize_chassis.consumer import Consumer, Handlers
+from alize_chassis.errors import install_error_handlers
+from alize_chassis.outbox import OutboxRelay
+from alize_chassis.settings import ServiceSettings
+from alize_chassis.telemetry import configure_tracing, instrument
+
+CHASSIS_MIGRATIONS = Path(str(resources.files("alize_chassis") / "migrations"))
+
+@dataclass
+class Runtime:
+    """What a running service holds; reachable from routes as `request.app.state.runtime`."""
+
+    settings: ServiceSettings
+    broker: KafkaBroker
+    _pool: asyncpg.Pool | None = None
+    consumers: list[Consumer] = field(default_factory=list)
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("the service has not started")
+        return self._pool
+
+def runtime(request: Request) -> Runtime:
+    """FastAPI dependency: the service's runtime."""
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+def pool(request: Request) -> asyncpg.Pool:
+    """FastAPI dependency: the service's connection pool."""
+    return runtime(request).pool
+
+@dataclass(frozen=True)
+class Subscription:
+    """A consumer the service runs: its topics and its handlers."""
+
+    topics: Sequence[str]
+    handlers: Handlers
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    migrations_dir: Path,
+    routers: Sequence[APIRouter],
+    subscription: Subscription | None = None,
+    publishes: bool = True,
+) -> FastAPI:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = FastAPI(title=title, lifespan=_lifespan)
+    install_error_handlers(app)
+    provider = configure_tracing(f"alize-{settings.service_name}")
+    broker = KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        middlewares=instrument(app, provider),
+        client_id=f"alize-{settings.service_name}",
+    )
+    rt = Runtime(settings=settings, broker=broker)
+    if subscription is not None:
+        rt.consumers.append(
+            Consumer(
+                broker,
+                lambda: rt.pool,
+                name=settings.service_name,
+                group_id=settings.consumer_group,
+                topics=subscription.topics,
+                handlers=subscription.handlers,
+                max_attempts=settings.consumer_max_attempts,
+            )
+        )
+    app.state.runtime = rt
+    app.state.migrations_dir = migrations_dir
+    app.state.publishes = publishes
+    for router in routers:
+        app.include_router(router)
+    app.add_api_route("/health", _health, methods=["GET"], tags=["operations"])
+    return app
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    rt: Runtime = app.state.runtime
+    settings = rt.settings
+    await db.migrate(
+        settings.database_url, settings.db_schema, [CHASSIS_MIGRATIONS, app.state.migrations_dir]
+    )
+    rt._pool = await db.create_pool(
+        settings.database_url, settings.db_schema, max_size=settings.db_pool_max_size
+    )
+    relay = None
+    try:
+        await rt.broker.start()
+        if app.state.publishes:
+            relay = OutboxRelay(
+                rt.pool,
+                rt.broker,
+                lock_name=f"alize.outbox.{settings.db_schema}",
+                batch_size=settings.relay_batch_size,
+                poll_seconds=settings.relay_poll_seconds,
+            )
+            await relay.start()
+        yield
+    finally:
+        if relay is not None:
+            await relay.stop()
+        await rt.broker.stop()
+        await rt.pool.close()
+        rt._pool = None
+
+async def _health(request: Request, response: Response) -> dict[str, str]:
+    rt = runtime(request)
+    checks = {"database": "ok", "kafka": "ok"}
+    try:
+        await rt.pool.fetchval("SELECT 1")
+    except Exception as exc:
+        checks["database"] = type(exc).__name__
+    if not await rt.broker.ping(timeout=2):
+        checks["kafka"] = "unreachable"
+    if any(v != "ok" for v in checks.values()):
+        response.status_code = 503
+    return checks

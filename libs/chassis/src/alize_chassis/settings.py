@@ -1,0 +1,34 @@
+"""Settings every service reads from its environment."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Common settings. Each service names its own `service_name` and `db_schema`.
+
+    Telemetry is configured only through the standard `OTEL_*` variables.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    service_name: str
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:59092")
+    database_url: str = Field(default="postgresql://postgres@127.0.0.1:55432/alize")
+    db_schema: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
+    db_pool_max_size: int = 10
+
+    relay_batch_size: int = 200
+    relay_poll_seconds: float = Field(default=1.0, description="Fallback poll when no NOTIFY arrives.")
+    consumer_max_attempts: int = Field(
+        default=5, ge=1, description="Attempts before a message goes to the dead-letter topic."
+    )
+    consumer_group_prefix: str = Field(
+        default="alize", description="Consumer groups are '<prefix>.<service>'."
+    )
+
+    @property
+    def consumer_group(self) -> str:
+        return f"{self.consumer_group_prefix}.{self.service_name}"

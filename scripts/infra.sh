@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Starts (or stops) the infrastructure as local processes, for machines with no
+# Docker engine: PostgreSQL from Debian's packages and Apache Kafka in KRaft mode
+# from its jars on Maven Central. State lives under .local/ (git-ignored).
+#
+#   scripts/infra.sh install   # apt packages + Kafka jars (idempotent)
+#   scripts/infra.sh up        # install, then start both; prints the env to use
+#   scripts/infra.sh down      # stop both
+#   scripts/infra.sh env       # print KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL
+#
+# Ports: ALIZE_PG_PORT (default 55432) and ALIZE_KAFKA_PORT (default 59092),
+# chosen away from the usual ones so a system PostgreSQL or Kafka can coexist.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=${ALIZE_STATE_DIR:-$ROOT/.local}
+PG_PORT=${ALIZE_PG_PORT:-55432}
+KAFKA_PORT=${ALIZE_KAFKA_PORT:-59092}
+CONTROLLER_PORT=$((KAFKA_PORT + 1))
+KAFKA_JARS=$STATE/kafka/jars
+PG_DATA=$STATE/pg/data
+
+log() { printf '[infra] %s\n' "$*" >&2; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+pg_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] && echo "$dir"
+}
+
+install_packages() {
+  local missing=()
+  [ -n "$(pg_bin)" ] || missing+=(postgresql)
+  command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+  command -v mvn >/dev/null || missing+=(maven)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} from Debian's packages"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+install_kafka() {
+  if [ -f "$KAFKA_JARS/.complete" ] && cmp -s "$ROOT/deploy/kafka/pom.xml" "$KAFKA_JARS/.complete"; then
+    return
+  fi
+  log "fetching the Kafka broker jars from Maven Central"
+  rm -rf "$KAFKA_JARS" && mkdir -p "$KAFKA_JARS"
+  mvn -q -B -f "$ROOT/deploy/kafka/pom.xml" dependency:copy-dependencies >&2 \
+    -DincludeScope=runtime -DoutputDirectory="$KAFKA_JARS"
+  cp "$ROOT/deploy/kafka/pom.xml" "$KAFKA_JARS/.complete"
+}
+
+# PostgreSQL refuses to run as root: run it as the 'postgres' system user then.
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start_postgres() {
+  local bin
+  bin=$(pg_bin)
+  mkdir -p "$STATE/pg"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$STATE/pg"; fi
+  if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+    log "initialising a PostgreSQL cluster in $PG_DATA"
+    as_pg_owner "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    log "PostgreSQL already running on port $PG_PORT"
+  else
+    as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" -l "$STATE/pg/postgres.log" -w -t 60 start \
+      -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" >/dev/null
+    log "PostgreSQL started on port $PG_PORT"
+  fi
+  if ! as_pg_owner "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname='alize'" | grep -q 1; then
+    as_pg_owner "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres alize
+  fi
+}
+
+kafka_pid() { cat "$STATE/kafka/kafka.pid" 2>/dev/null || true; }
+
+start_kafka() {
+  local pid cfg=$STATE/kafka/server.properties
+  pid=$(kafka_pid)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    log "Kafka already running on port $KAFKA_PORT"
+    return
+  fi
+  mkdir -p "$STATE/kafka/data"
+  cat > "$cfg" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$STATE/kafka/data
+num.partitions=3
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+PROPS
+  cat > "$STATE/kafka/log4j.properties" <<PROPS
+log4j.rootLogger=WARN, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=$STATE/kafka/server.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.server.KafkaServer=INFO
+log4j.logger.kafka.server.KafkaRaftServer=INFO
+PROPS
+  local java_opts=(-Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
+    "-Dlog4j.configuration=file:$STATE/kafka/log4j.properties" -cp "$KAFKA_JARS/*")
+  if [ ! -f "$STATE/kafka/data/meta.properties" ]; then
+    java "${java_opts[@]}" kafka.tools.StorageTool format -t "$(cat /proc/sys/kernel/random/uuid | tr -d - | head -c 22)" \
+      -c "$cfg" --ignore-formatted >/dev/null
+  fi
+  nohup java "${java_opts[@]}" kafka.Kafka "$cfg" >"$STATE/kafka/stdout.log" 2>&1 &
+  echo $! > "$STATE/kafka/kafka.pid"
+  for _ in $(seq 1 120); do
+    if (exec 3<>/dev/tcp/127.0.0.1/"$KAFKA_PORT") 2>/dev/null; then
+      log "Kafka started on port $KAFKA_PORT (KRaft, pid $(kafka_pid))"
+      return
+    fi
+    kill -0 "$(kafka_pid)" 2>/dev/null || { tail -n 30 "$STATE/kafka/stdout.log" "$STATE/kafka/server.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  log "Kafka did not open port $KAFKA_PORT in 60 s"; exit 1
+}
+
+stop_all() {
+  local pid bin
+  pid=$(kafka_pid)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    log "Kafka stopped"
+  fi
+  bin=$(pg_bin || true)
+  if [ -n "$bin" ] && [ -f "$PG_DATA/PG_VERSION" ]; then
+    as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 && log "PostgreSQL stopped" || true
+  fi
+}
+
+print_env() {
+  echo "export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT"
+  echo "export DATABASE_URL=postgresql://postgres@127.0.0.1:$PG_PORT/alize"
+}
+
+case "${1:-up}" in
+  install) install_packages; install_kafka ;;
+  up) install_packages; install_kafka; start_postgres; start_kafka; print_env ;;
+  down) stop_all ;;
+  env) print_env ;;
+  *) echo "usage: $0 install|up|down|env" >&2; exit 2 ;;
+esac

@@ -1,0 +1,1 @@
+"""Intake: receives applications from firms and project holders."""

@@ -1,0 +1,1 @@
+"""Local development stack, demo scenario and test infrastructure."""
