@@ -34,29 +34,39 @@ Handler = Callable[[asyncpg.Connection, Any, Received], Awaitable[None]]
 
 
 class Handlers:
-    """Maps contract event classes to effects for one consumer."""
+    """Maps contract event classes to effects for one consumer.
+
+    Several effects may register for one event type (e.g. several read models);
+    they run in registration order, in the same transaction.
+    """
 
     def __init__(self) -> None:
-        self._by_type: dict[str, Handler] = {}
+        self._by_type: dict[str, list[Handler]] = {}
 
     def on(self, event: type[Event]) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self._by_type[event.TYPE] = handler
+            self._by_type.setdefault(event.TYPE, []).append(handler)
             return handler
 
         return register
 
     def get(self, event_type: str) -> Handler | None:
-        return self._by_type.get(event_type)
+        effects = self._by_type.get(event_type)
+        if not effects:
+            return None
+
+        async def apply_all(conn: asyncpg.Connection, event: Any, received: Received) -> None:
+            for effect in effects:
+                await effect(conn, event, received)
+
+        return apply_all
 
     @property
     def types(self) -> Iterable[str]:
         return self._by_type.keys()
 
 
-async def process_once(
-    pool: asyncpg.Pool, consumer: str, received: Received, handler: Handler
-) -> bool:
+async def process_once(pool: asyncpg.Pool, consumer: str, received: Received, handler: Handler) -> bool:
     """Apply `handler` unless this consumer has already processed the event.
 
     Returns False when the event was a duplicate.
@@ -157,7 +167,11 @@ class Consumer:
             except Exception as exc:
                 log.warning(
                     "%s failed on %s %s (attempt %d/%d): %s",
-                    self.name, received.type, received.id, attempt, self._max_attempts,
+                    self.name,
+                    received.type,
+                    received.id,
+                    attempt,
+                    self._max_attempts,
                     type(exc).__name__,
                 )
                 if attempt == self._max_attempts:
@@ -182,7 +196,11 @@ class Consumer:
         )
         log.error(
             "%s dead-letters %s[%s]@%s: %s",
-            self.name, record.topic, record.partition, record.offset, type(exc).__name__,
+            self.name,
+            record.topic,
+            record.partition,
+            record.offset,
+            type(exc).__name__,
         )
         await self._broker.publish(
             record.value or b"",

@@ -13,9 +13,7 @@ from yoyo import get_backend, read_migrations
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for pg_type in ("json", "jsonb"):
-        await conn.set_type_codec(
-            pg_type, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
-        )
+        await conn.set_type_codec(pg_type, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
 async def create_pool(database_url: str, schema: str, max_size: int = 10) -> asyncpg.Pool:

@@ -100,9 +100,7 @@ class OutboxRelay:
 
     async def _lead(self) -> None:
         async with self._pool.acquire() as listener:
-            locked = await listener.fetchval(
-                "SELECT pg_try_advisory_lock(hashtext($1))", self._lock_name
-            )
+            locked = await listener.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", self._lock_name)
             if not locked:  # another instance relays; try again later
                 await asyncio.sleep(self._poll_seconds * 5)
                 return

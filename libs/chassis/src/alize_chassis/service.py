@@ -21,8 +21,10 @@ from alize_chassis.errors import install_error_handlers
 from alize_chassis.outbox import OutboxRelay
 from alize_chassis.settings import ServiceSettings
 from alize_chassis.telemetry import configure_tracing, instrument
+from alize_chassis.topics import ensure_topics
 
 CHASSIS_MIGRATIONS = Path(str(resources.files("alize_chassis") / "migrations"))
+
 
 @dataclass
 class Runtime:
@@ -39,14 +41,17 @@ class Runtime:
             raise RuntimeError("the service has not started")
         return self._pool
 
+
 def runtime(request: Request) -> Runtime:
     """FastAPI dependency: the service's runtime."""
     rt: Runtime = request.app.state.runtime
     return rt
 
+
 def pool(request: Request) -> asyncpg.Pool:
     """FastAPI dependency: the service's connection pool."""
     return runtime(request).pool
+
 
 @dataclass(frozen=True)
 class Subscription:
@@ -54,6 +59,7 @@ class Subscription:
 
     topics: Sequence[str]
     handlers: Handlers
+
 
 def create_service_app(
     settings: ServiceSettings,
@@ -94,12 +100,16 @@ def create_service_app(
     app.add_api_route("/health", _health, methods=["GET"], tags=["operations"])
     return app
 
+
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     rt: Runtime = app.state.runtime
     settings = rt.settings
     await db.migrate(
         settings.database_url, settings.db_schema, [CHASSIS_MIGRATIONS, app.state.migrations_dir]
+    )
+    await ensure_topics(
+        settings.kafka_bootstrap_servers, settings.kafka_partitions, settings.kafka_replication_factor
     )
     rt._pool = await db.create_pool(
         settings.database_url, settings.db_schema, max_size=settings.db_pool_max_size
@@ -123,6 +133,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await rt.broker.stop()
         await rt.pool.close()
         rt._pool = None
+
 
 async def _health(request: Request, response: Response) -> dict[str, str]:
     rt = runtime(request)

@@ -19,6 +19,8 @@ class ServiceSettings(BaseSettings):
     database_url: str = Field(default="postgresql://postgres@127.0.0.1:55432/alize")
     db_schema: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
     db_pool_max_size: int = 10
+    kafka_partitions: int = Field(default=3, description="For topics this service creates.")
+    kafka_replication_factor: int = 1
 
     relay_batch_size: int = 200
     relay_poll_seconds: float = Field(default=1.0, description="Fallback poll when no NOTIFY arrives.")

@@ -25,8 +25,7 @@ def _exporter_wanted() -> bool:
     if choice is not None:
         return choice.strip().lower() == "otlp"
     return any(
-        os.environ.get(v)
-        for v in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        os.environ.get(v) for v in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
     )
 
 

@@ -63,9 +63,7 @@ def from_kafka(headers: dict[str, bytes], key: bytes | None, value: bytes) -> Re
     Raises ValueError-family errors (including pydantic's ValidationError) for a
     malformed message, and UnknownEventType for a type outside the contracts.
     """
-    cloud_event = ce_kafka.from_binary(
-        ce_kafka.KafkaMessage(headers=headers, key=key, value=value), _FORMAT
-    )
+    cloud_event = ce_kafka.from_binary(ce_kafka.KafkaMessage(headers=headers, key=key, value=value), _FORMAT)
     event_type = cloud_event.get_type()
     model = EVENT_TYPES.get(event_type)
     if model is None:

@@ -1,1 +1,1 @@
-"""committee"""
+"""Committee: the approval committee's docket and its decisions."""

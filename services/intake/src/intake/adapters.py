@@ -18,8 +18,14 @@ async def add(conn: asyncpg.Connection, app: Application) -> None:
             jobs_planned_created, jobs_planned_maintained, baseline_headcount, skills_needed)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         """,
-        app.id, app.territory, app.programme, app.firm_id, app.submitted_at,
-        app.jobs_planned_created, app.jobs_planned_maintained, app.baseline_headcount,
+        app.id,
+        app.territory,
+        app.programme,
+        app.firm_id,
+        app.submitted_at,
+        app.jobs_planned_created,
+        app.jobs_planned_maintained,
+        app.baseline_headcount,
         app.skills_needed,
     )
 

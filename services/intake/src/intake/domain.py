@@ -26,7 +26,9 @@ def normalise_firm_id(raw: str) -> str:
         if len(compact) == 14:
             return fr.siret.validate(compact)
     except StdnumError as exc:
-        raise Rejected(f"firm_id {raw!r} is not a valid SIREN, SIRET or Belgian enterprise number: {exc}") from exc
+        raise Rejected(
+            f"firm_id {raw!r} is not a valid SIREN, SIRET or Belgian enterprise number: {exc}"
+        ) from exc
     raise Rejected(
         f"firm_id {raw!r} is neither a SIREN (9 digits), a SIRET (14 digits) "
         "nor a Belgian enterprise number (10 digits)"

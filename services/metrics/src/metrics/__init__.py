@@ -1,1 +1,1 @@
-"""metrics"""
+"""Metrics: projects every event into read models per territory and serves them."""

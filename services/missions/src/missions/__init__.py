@@ -1,1 +1,1 @@
-"""missions"""
+"""Missions: skill-sponsorship missions, their days, and job declarations."""
