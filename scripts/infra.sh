@@ -6,6 +6,7 @@
 #   scripts/infra.sh install   # apt packages + Kafka jars (idempotent)
 #   scripts/infra.sh up        # install, then start both; prints the env to use
 #   scripts/infra.sh down      # stop both
+#   scripts/infra.sh reset     # stop, wipe their data (not the jars), start again
 #   scripts/infra.sh env       # print KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL
 #
 # Ports: ALIZE_PG_PORT (default 55432) and ALIZE_KAFKA_PORT (default 59092),
@@ -149,6 +150,8 @@ stop_all() {
 }
 
 print_env() {
+  echo "export ALIZE_KAFKA_PID=$(kafka_pid)"
+  echo "export ALIZE_PG_DATA=$PG_DATA"
   echo "export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT"
   echo "export DATABASE_URL=postgresql://postgres@127.0.0.1:$PG_PORT/alize"
 }
@@ -157,6 +160,10 @@ case "${1:-up}" in
   install) install_packages; install_kafka ;;
   up) install_packages; install_kafka; start_postgres; start_kafka; print_env ;;
   down) stop_all ;;
+  reset)
+    stop_all
+    rm -rf "$STATE/pg/data" "$STATE/kafka/data"
+    install_packages; install_kafka; start_postgres; start_kafka; print_env ;;
   env) print_env ;;
-  *) echo "usage: $0 install|up|down|env" >&2; exit 2 ;;
+  *) echo "usage: $0 install|up|down|reset|env" >&2; exit 2 ;;
 esac

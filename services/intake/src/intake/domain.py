@@ -7,7 +7,8 @@ from datetime import datetime
 from uuid import UUID
 
 from alize_chassis.errors import Rejected
-from stdnum import be, fr
+from stdnum.be import vat as be_vat
+from stdnum.fr import siren, siret
 from stdnum.exceptions import ValidationError as StdnumError
 
 SKILL_SPONSORSHIP = "skill_sponsorship"
@@ -20,11 +21,11 @@ def normalise_firm_id(raw: str) -> str:
     compact = "".join(ch for ch in text if ch.isalnum()).upper()
     try:
         if compact.startswith("BE") or len(compact) == 10:
-            return "BE" + be.vat.validate(compact)[-10:]
+            return "BE" + be_vat.validate(compact)[-10:]
         if len(compact) == 9:
-            return fr.siren.validate(compact)
+            return siren.validate(compact)
         if len(compact) == 14:
-            return fr.siret.validate(compact)
+            return siret.validate(compact)
     except StdnumError as exc:
         raise Rejected(
             f"firm_id {raw!r} is not a valid SIREN, SIRET or Belgian enterprise number: {exc}"

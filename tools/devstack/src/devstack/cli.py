@@ -1,3 +1,127 @@
-import typer
+"""`devstack demo`: start Kafka, PostgreSQL and the four services as local
+processes, drive the demo scenario through the HTTP APIs, print the metrics."""
 
-app = typer.Typer()
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import psutil
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from devstack import infra, scenario
+from devstack.stack import Stack
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+console = Console()
+
+
+@app.callback()
+def main() -> None:
+    """Local development stack of the Alize platform."""
+
+
+def _mib(n: float) -> str:
+    return f"{n / 2**20:.0f} MiB"
+
+
+def _infra_memory(found: infra.Infra) -> dict[str, int]:
+    memory = {}
+    if found.kafka_pid and psutil.pid_exists(found.kafka_pid):
+        memory["kafka (JVM)"] = psutil.Process(found.kafka_pid).memory_info().rss
+    if found.pg_data:
+        # PostgreSQL's processes share their buffers: sum proportional set sizes.
+        pss = 0
+        for proc in psutil.process_iter(["name", "cmdline"]):
+            try:
+                if proc.info["name"] == "postgres":
+                    pss += proc.memory_full_info().pss
+            except (psutil.Error, AttributeError):
+                continue
+        memory["postgresql (all processes, PSS)"] = pss
+    return memory
+
+
+@app.command()
+def demo(
+    fresh: bool = typer.Option(True, help="Wipe the local Kafka and PostgreSQL data first."),
+    keep_running: bool = typer.Option(False, help="Leave the services running until Ctrl+C."),
+) -> None:
+    """Start everything locally, run the demo scenario and print per-territory metrics."""
+    started = time.monotonic()
+    console.print("[bold]Starting PostgreSQL and Kafka (KRaft) as local processes…[/bold]")
+    found = infra.start_local("reset" if fresh else "up")
+    console.print(f"  Kafka {found.kafka_bootstrap_servers}, PostgreSQL {found.database_url}")
+    infra_ready = time.monotonic()
+
+    stack = Stack(
+        kafka_bootstrap_servers=found.kafka_bootstrap_servers,
+        database_url=found.database_url,
+        log_dir=infra.REPO_ROOT / ".local" / "logs",
+    )
+    console.print("[bold]Starting intake, committee, missions, metrics…[/bold]")
+    with stack:
+        services_ready = time.monotonic()
+        for name in stack.processes:
+            console.print(f"  {name:<10} {stack.url(name)}  (logs: {stack.log_dir / (name + '.log')})")
+        cases = scenario.cases()
+        console.print(f"[bold]Driving the scenario: {len(cases)} applications in 2 territories…[/bold]")
+        outcome = asyncio.run(scenario.run({n: stack.url(n) for n in stack.processes}, cases))
+        for refusal in outcome.refusals:
+            console.print(f"  refused as expected: {refusal}")
+        expected = scenario.expected_metrics(cases)
+        shown = asyncio.run(scenario.wait_for_metrics(stack.url("metrics"), expected))
+        done = time.monotonic()
+        _print_metrics(shown)
+        if shown != expected:
+            console.print("[red]The metrics differ from what the scenario expects.[/red]")
+            raise typer.Exit(1)
+        console.print("[green]Metrics match the scenario exactly.[/green]")
+        console.print(
+            f"Timings: infrastructure {infra_ready - started:.1f} s, services "
+            f"{services_ready - infra_ready:.1f} s, scenario to metrics {done - services_ready:.1f} s, "
+            f"total {done - started:.1f} s"
+        )
+        memory = {**stack.rss_bytes(), **_infra_memory(found)}
+        console.print(
+            "Memory: " + ", ".join(f"{k} {_mib(v)}" for k, v in memory.items())
+            + f"; total {_mib(sum(memory.values()))}"
+        )
+        if keep_running:
+            console.print(f"Metrics: {stack.url('metrics')}/metrics/territories — Ctrl+C to stop.")
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass
+
+
+def _print_metrics(shown: dict[str, dict]) -> None:  # type: ignore[type-arg]
+    table = Table(title="Metrics per territory (from the metrics service)")
+    rows = [
+        ("applications", lambda m: m["applications"]),
+        ("approved", lambda m: m["approved"]),
+        ("rejected", lambda m: m["rejected"]),
+        ("firms supported (CO01)", lambda m: m["firms_supported"]),
+        ("skill days contracted", lambda m: m["days_contracted"]),
+        ("skill days delivered", lambda m: m["days_delivered"]),
+        ("jobs planned: created", lambda m: m["jobs_planned"]["created"]),
+        ("jobs planned: maintained", lambda m: m["jobs_planned"]["maintained"]),
+        ("jobs declared: created", lambda m: m["jobs_declared"]["created"]),
+        ("jobs declared: maintained", lambda m: m["jobs_declared"]["maintained"]),
+        ("advances granted", lambda m: m["advances_granted"]),
+        ("advances granted (€)", lambda m: f"{m['advances_granted_cents'] / 100:,.0f}"),
+    ]
+    table.add_column("indicator")
+    for territory in shown:
+        table.add_column(territory, justify="right")
+    for label, value in rows:
+        table.add_row(label, *(str(value(m)) for m in shown.values()))
+    console.print(table)
+
+
+if __name__ == "__main__":
+    app()

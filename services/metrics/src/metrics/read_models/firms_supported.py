@@ -1,5 +1,6 @@
 """Firms supported (EU ERDF CO01): each firm counted once by its identifier,
-whatever the number of supports it received."""
+whatever the number of supports it received. A French SIRET names one site of
+a firm: the firm is its first nine digits, the SIREN."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from alize_chassis.wire import Received
 from alize_contracts import ProjectApproved
 
 from metrics.read_models import handlers
+
+
+def firm_key(firm_id: str) -> str:
+    return firm_id[:9] if len(firm_id) == 14 and firm_id.isdigit() else firm_id
 
 
 @handlers.on(ProjectApproved)
