@@ -1,1 +1,68 @@
+"""Pytest plugin: real Kafka and PostgreSQL for the tests that need them.
 
+Where they come from, in order:
+1. KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL, when both are set (`make test`
+   sets them after starting the local processes);
+2. testcontainers' Kafka and PostgreSQL, where a Docker engine answers;
+3. scripts/infra.sh, which starts them as local processes.
+If none works the tests that need them are skipped, except under CI (CI=true),
+where missing infrastructure is a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from devstack import databases, infra
+
+
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@contextlib.contextmanager
+def _containers() -> Iterator[infra.Infra]:
+    from testcontainers.kafka import KafkaContainer
+    from testcontainers.postgres import PostgresContainer
+
+    with KafkaContainer().with_kraft() as kafka, PostgresContainer("postgres:15", driver=None) as pg:
+        yield infra.Infra(kafka.get_bootstrap_server(), pg.get_connection_url())
+
+
+@pytest.fixture(scope="session")
+def infrastructure() -> Iterator[infra.Infra]:
+    found = infra.from_env()
+    if found is not None:
+        yield found
+        return
+    try:
+        if infra.docker_engine_available():
+            with _containers() as started:
+                yield started
+            return
+        found = infra.start_local("up")
+    except Exception as exc:
+        message = f"no Kafka/PostgreSQL for integration tests: {exc}"
+        if _under_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    yield found
+
+
+@pytest.fixture
+async def database_url(infrastructure: infra.Infra) -> AsyncIterator[str]:
+    """A fresh, empty database for one test, dropped afterwards."""
+    url = await databases.create_database(infrastructure.database_url)
+    yield url
+    await databases.drop_database(infrastructure.database_url, url)
+
+
+@pytest.fixture
+def isolation_id() -> str:
+    """A suffix that keeps one test's consumer groups and territories apart from others'."""
+    return uuid.uuid4().hex[:10]
