@@ -21,6 +21,7 @@ from alize_contracts.topics import dead_letter
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
 from opentelemetry import trace
 from pydantic import ValidationError
 
@@ -97,6 +98,10 @@ def _describe(exc: Exception) -> str:
     return type(exc).__name__
 
 
+async def _raw_body(message: StreamMessage[Any]) -> bytes:
+    return message.body
+
+
 class Consumer:
     """Subscribes one consumer group to topics and routes events to handlers."""
 
@@ -124,6 +129,9 @@ class Consumer:
             group_id=group_id,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
+            # Keep the body as bytes: parsing is ours, so a malformed body is
+            # dead-lettered instead of failing (and being redelivered) forever.
+            decoder=_raw_body,
         )(self._on_message)
 
     async def _on_message(self, message: KafkaMessage) -> None:

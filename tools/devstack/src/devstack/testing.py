@@ -63,3 +63,45 @@ async def publish_event(
     key = message.key.encode() if isinstance(message.key, str) else message.key
     await publish_raw(bootstrap_servers, event.TOPIC, message.value, key=key, headers=message.headers)
     return event_id
+
+
+async def find_message(
+    bootstrap_servers: str, topic: str, match: Callable[[dict[str, bytes], bytes], bool], timeout: float = 30
+) -> tuple[dict[str, bytes], bytes] | None:
+    """Read `topic` from the beginning (no consumer group) until a message matches."""
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap_servers, auto_offset_reset="earliest",
+                                enable_auto_commit=False)
+    await consumer.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for record in records:
+                    headers = dict(record.headers or ())
+                    if match(headers, record.value or b""):
+                        return headers, record.value or b""
+        return None
+    finally:
+        await consumer.stop()
+
+
+async def fetch(database_url: str, schema: str, query: str, *args: object) -> list[dict[str, object]]:
+    """Run one query in a service's schema (tests inspect what a command left behind)."""
+    import asyncpg
+
+    import json
+
+    conn = await asyncpg.connect(database_url, server_settings={"search_path": schema})
+    try:
+        await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+        return [dict(r) for r in await conn.fetch(query, *args)]
+    finally:
+        await conn.close()
+
+
+async def count(database_url: str, schema: str, table: str) -> int:
+    rows = await fetch(database_url, schema, f"SELECT count(*) AS n FROM {table}")
+    return int(rows[0]["n"])  # type: ignore[call-overload]

@@ -1,0 +1,145 @@
+"""Metrics against real PostgreSQL and Kafka: every event counts once, however
+often it is delivered; a malformed message is dead-lettered and the partition
+moves on."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import pytest
+from alize_contracts import (
+    ApplicationSubmitted,
+    Event,
+    JobDeclared,
+    Jobs,
+    MissionDayLogged,
+    ProjectApproved,
+    ProjectRejected,
+    topics,
+)
+from devstack.infra import Infra
+from devstack.testing import eventually, find_message, publish_event, publish_raw, running
+from metrics.app import create_app
+from metrics.settings import MetricsSettings
+
+pytestmark = pytest.mark.infra
+
+
+@pytest.fixture
+def territory(isolation_id: str) -> str:
+    return f"test-{isolation_id}"
+
+
+@pytest.fixture
+async def client(
+    infrastructure: Infra, database_url: str, isolation_id: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = MetricsSettings(
+        database_url=database_url,
+        kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        consumer_group_prefix=f"test-{isolation_id}",
+        consumer_max_attempts=2,
+    )
+    async with running(create_app(settings)) as http:
+        yield http
+
+
+def _events(territory: str) -> list[Event]:
+    first, second = uuid4(), uuid4()
+    now = datetime.now(UTC)
+    return [
+        ApplicationSubmitted(territory=territory, application_id=first, programme="skill_sponsorship",
+                             firm_id="404833048", submitted_at=now, jobs_planned=Jobs(created=3, maintained=12),
+                             baseline_headcount=12),
+        ApplicationSubmitted(territory=territory, application_id=second, programme="skill_sponsorship",
+                             firm_id="55210055400013", submitted_at=now,
+                             jobs_planned=Jobs(created=1, maintained=2), baseline_headcount=2),
+        ProjectApproved(territory=territory, application_id=first, programme="skill_sponsorship",
+                        firm_id="404833048", decided_at=now, skill_days_contracted=3,
+                        advance_amount_cents=2_300_000, jobs_planned=Jobs(created=3, maintained=12)),
+        ProjectRejected(territory=territory, application_id=second, programme="skill_sponsorship",
+                        decided_at=now, reason="Out of scope."),
+        MissionDayLogged(territory=territory, mission_id=uuid4(), day_id=uuid4(), application_id=first,
+                         worked_on=date(2026, 5, 4), days=1),
+        MissionDayLogged(territory=territory, mission_id=uuid4(), day_id=uuid4(), application_id=first,
+                         worked_on=date(2026, 5, 5), days=0.5),
+        JobDeclared(territory=territory, declaration_id=uuid4(), application_id=first, firm_id="404833048",
+                    as_of=date(2026, 12, 31), jobs=Jobs(created=1, maintained=12)),
+        JobDeclared(territory=territory, declaration_id=uuid4(), application_id=first, firm_id="404833048",
+                    as_of=date(2027, 6, 30), jobs=Jobs(created=2, maintained=11)),
+    ]
+
+
+EXPECTED = {
+    "applications": 2, "approved": 1, "rejected": 1, "firms_supported": 1,
+    "days_contracted": 3.0, "days_delivered": 1.5,
+    "jobs_planned": {"created": 3, "maintained": 12},
+    "jobs_declared": {"created": 2, "maintained": 11},  # the later declaration supersedes
+    "advances_granted": 1, "advances_granted_cents": 2_300_000,
+}
+
+
+async def _metrics(client: httpx.AsyncClient, territory: str, expected: dict[str, Any]) -> dict[str, Any]:
+    response = await eventually(
+        lambda: client.get(f"/metrics/territories/{territory}"),
+        lambda r: r.status_code == 200 and r.json() == expected,
+    )
+    shown: dict[str, Any] = response.json()
+    return shown
+
+
+async def test_every_event_delivered_twice_counts_once(
+    client: httpx.AsyncClient, infrastructure: Infra, territory: str
+) -> None:
+    events = _events(territory)
+    for event in events:
+        event_id = uuid4()
+        await publish_event(infrastructure.kafka_bootstrap_servers, event, event_id=event_id)
+        await publish_event(infrastructure.kafka_bootstrap_servers, event, event_id=event_id)
+    # One more application, published last on its topic, tells when all was read.
+    marker = events[0].model_copy(update={"application_id": uuid4()})
+    await publish_event(infrastructure.kafka_bootstrap_servers, marker)
+    # Let every partition catch up, then check nothing counted twice.
+    expected = {"territory": territory, **EXPECTED, "applications": 3}
+    assert await _metrics(client, territory, expected) == expected
+
+
+async def test_malformed_messages_go_to_the_dead_letter_topic_and_the_partition_moves_on(
+    client: httpx.AsyncClient, infrastructure: Infra, territory: str, isolation_id: str
+) -> None:
+    bootstrap = infrastructure.kafka_bootstrap_servers
+    good = _events(territory)[0]
+    key = str(good.application_id).encode()
+    base = {"ce_specversion": b"1.0", "ce_source": b"/territories/x/test",
+            "ce_type": good.TYPE.encode(), "content-type": b"application/json"}
+    not_json = {**base, "ce_id": f"not-json-{isolation_id}".encode()}
+    invalid = {**base, "ce_id": f"invalid-{isolation_id}".encode()}
+    await publish_raw(bootstrap, topics.APPLICATIONS, b"{not json", key=key, headers=not_json)
+    await publish_raw(bootstrap, topics.APPLICATIONS, b'{"territory": "Jean Dupont"}', key=key, headers=invalid)
+    await publish_event(bootstrap, good)  # same key, so same partition, after the bad ones
+
+    expected = {"territory": territory, "applications": 1, "approved": 0, "rejected": 0,
+                "firms_supported": 0, "days_contracted": 0.0, "days_delivered": 0.0,
+                "jobs_planned": {"created": 0, "maintained": 0},
+                "jobs_declared": {"created": 0, "maintained": 0},
+                "advances_granted": 0, "advances_granted_cents": 0}
+    assert await _metrics(client, territory, expected) == expected
+
+    group = f"test-{isolation_id}.metrics"
+    for ce_id in (not_json, invalid):
+        found = await find_message(
+            bootstrap, topics.dead_letter(topics.APPLICATIONS),
+            lambda h, _: h.get("ce_id") == ce_id["ce_id"]  # noqa: B023
+            and h.get("kafka_dlt-original-consumer-group") == group.encode(),
+        )
+        assert found is not None, f"{ce_id['ce_id']!r} not dead-lettered"
+        headers, _ = found
+        assert headers["kafka_dlt-original-topic"] == topics.APPLICATIONS.encode()
+        assert headers["kafka_dlt-original-offset"].isdigit()
+        assert headers["kafka_dlt-original-partition"].isdigit()
+        assert headers["kafka_dlt-exception-fqcn"].decode().endswith(("ValidationError", "JSONDecodeError"))
+        assert b"Jean" not in headers["kafka_dlt-exception-message"]
