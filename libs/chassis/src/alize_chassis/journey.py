@@ -33,3 +33,9 @@ def continue_journey(name: str, stored: Mapping[str, str] | None) -> Iterator[Sp
     parent = propagate.extract(dict(stored)) if stored else None
     with tracer.start_as_current_span(name, context=parent, links=links) as span:
         yield span
+
+
+def tag(application_id: object) -> None:
+    """Mark the current span with the application it concerns, so an operator can
+    find one application's spans in the tracing tool by `alize.application_id`."""
+    trace.get_current_span().set_attribute("alize.application_id", str(application_id))

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 import asyncpg
-from alize_chassis import outbox
+from alize_chassis import journey, outbox
 
 from intake import adapters
 from intake.domain import Application, normalise_firm_id
@@ -36,6 +36,7 @@ async def submit_application(
         baseline_headcount=baseline_headcount,
         skills_needed=skills_needed,
     )
+    journey.tag(application.id)
     async with pool.acquire() as conn, conn.transaction():
         await adapters.add(conn, application)
         await outbox.record(conn, adapters.submitted_event(application), service=SERVICE)

@@ -1,0 +1,138 @@
+"""End to end: the four services as separate OS processes on the real broker and
+database, driven only through their HTTP APIs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from devstack import databases, scenario
+from devstack.infra import REPO_ROOT, Infra
+from devstack.otlp_sink import OtlpSink, Span
+from devstack.stack import Stack, free_port
+from devstack.testing import eventually
+
+pytestmark = pytest.mark.infra
+
+
+@pytest.fixture(scope="module")
+def sink() -> Iterator[OtlpSink]:
+    with OtlpSink() as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def stack(infrastructure: Infra, sink: OtlpSink, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    import asyncio
+
+    database_url = asyncio.run(databases.create_database(infrastructure.database_url, "alize_e2e"))
+    log_dir = REPO_ROOT / ".local" / "logs" / f"e2e-{Path(tmp_path_factory.getbasetemp()).name}"
+    running = Stack(
+        kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        database_url=database_url,
+        log_dir=log_dir,
+        ports={name: free_port() for name in ("intake", "committee", "missions", "metrics")},
+        env={
+            "CONSUMER_GROUP_PREFIX": f"e2e-{log_dir.name}",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint,
+            "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+            "OTEL_BSP_SCHEDULE_DELAY": "200",
+            "OTEL_TRACES_SAMPLER": "always_on",
+        },
+    )
+    with running:
+        yield running
+    asyncio.run(databases.drop_database(infrastructure.database_url, database_url))
+
+
+def _urls(stack: Stack) -> dict[str, str]:
+    return {name: stack.url(name) for name in stack.processes}
+
+
+async def test_scenario_yields_exactly_the_expected_metrics_per_territory(
+    stack: Stack, isolation_id: str
+) -> None:
+    cases = scenario.cases(indre=f"indre-{isolation_id}", gard=f"gard-cevennes-{isolation_id}")
+    outcome = await scenario.run(_urls(stack), cases)
+    assert len(outcome.refusals) == 3  # the days over budget the scenario tries
+
+    expected = scenario.expected_metrics(cases)
+    shown = await scenario.wait_for_metrics(stack.url("metrics"), expected)
+    assert shown == expected
+    # Hand-checked figures for one territory, so the test does not only trust expected_metrics.
+    indre = shown[f"indre-{isolation_id}"]
+    assert (indre["applications"], indre["approved"], indre["rejected"]) == (5, 4, 1)
+    assert indre["firms_supported"] == 2  # the firm supported twice counts once; the person none
+    assert (indre["days_contracted"], indre["days_delivered"]) == (8.5, 4.5)
+    assert indre["jobs_declared"] == {"created": 3, "maintained": 15}  # 2+1 / 11+4: latest wins
+
+
+def _one_journey(territory: str) -> list[scenario.Case]:
+    return [scenario.Case(
+        territory, "skill_sponsorship", "443061841", (2, 6), 6, ("sales",), approve=True, skill_days=1,
+        days=((date(2026, 5, 4), 1),), declarations=((date(2026, 12, 31), 1, 6),),
+    )]
+
+
+async def test_one_applications_journey_is_one_trace_across_all_services(
+    stack: Stack, sink: OtlpSink, isolation_id: str
+) -> None:
+    territory = f"traced-{isolation_id}"
+    cases = _one_journey(territory)
+    outcome = await scenario.run(_urls(stack), cases)
+    await scenario.wait_for_metrics(stack.url("metrics"), scenario.expected_metrics(cases))
+    (application_id,) = outcome.application_ids
+
+    def journey(spans: list[Span]) -> list[Span]:
+        roots = [s for s in spans if s.kind == "server" and s.service == "alize-intake"
+                 and s.attributes.get("alize.application_id") == application_id]
+        return [s for s in spans if roots and s.trace_id == roots[0].trace_id]
+
+    def complete(spans: list[Span]) -> bool:
+        handled = {(s.service, s.attributes.get("cloudevents.event_type")) for s in spans}
+        return ("alize-metrics", "org.alize.missions.jobs.declared.v1") in handled
+
+    async def snapshot() -> list[Span]:
+        return journey(sink.snapshot())
+
+    spans = await eventually(snapshot, complete, timeout=30)
+    assert spans, "no trace starts at the HTTP submission"
+
+    submission = [s for s in spans if s.kind == "server" and s.service == "alize-intake"]
+    assert submission and submission[0].parent_span_id == "", "the HTTP submission is the root"
+
+    produced = {(s.service, s.attributes.get("messaging.destination.name"))
+                for s in spans if s.kind == "producer"}
+    assert produced >= {
+        ("alize-intake", "alize.intake.applications"),
+        ("alize-committee", "alize.committee.projects"),
+        ("alize-missions", "alize.missions.missions"),
+        ("alize-missions", "alize.missions.jobs"),
+    }, produced
+    # FastStream names the topic a consumed message was published to this way.
+    consumed = {(s.service, s.attributes.get("messaging.destination_publish.name"))
+                for s in spans if s.kind == "consumer"}
+    assert consumed >= {
+        ("alize-committee", "alize.intake.applications"),
+        ("alize-missions", "alize.committee.projects"),
+        ("alize-metrics", "alize.intake.applications"),
+        ("alize-metrics", "alize.committee.projects"),
+        ("alize-metrics", "alize.missions.missions"),
+        ("alize-metrics", "alize.missions.jobs"),
+    }, consumed
+    projected = {s.attributes.get("cloudevents.event_type") for s in spans
+                 if s.service == "alize-metrics" and s.name.startswith("metrics handle")}
+    assert projected == {
+        "org.alize.intake.application.submitted.v1",
+        "org.alize.committee.project.approved.v1",
+        "org.alize.missions.mission.day_logged.v1",
+        "org.alize.missions.jobs.declared.v1",
+    }
+    # The later HTTP commands have their own traces, linked from the journey's spans.
+    later_requests = {s.trace_id for s in sink.snapshot() if s.kind == "server"
+                      and s.service in {"alize-committee", "alize-missions"}
+                      and s.trace_id != submission[0].trace_id}
+    linked = {t for s in spans for t in s.links}
+    assert later_requests & linked
