@@ -70,10 +70,20 @@ async def test_scenario_yields_exactly_the_expected_metrics_per_territory(
 
 
 def _one_journey(territory: str) -> list[scenario.Case]:
-    return [scenario.Case(
-        territory, "skill_sponsorship", "443061841", (2, 6), 6, ("sales",), approve=True, skill_days=1,
-        days=((date(2026, 5, 4), 1),), declarations=((date(2026, 12, 31), 1, 6),),
-    )]
+    return [
+        scenario.Case(
+            territory,
+            "skill_sponsorship",
+            "443061841",
+            (2, 6),
+            6,
+            ("sales",),
+            approve=True,
+            skill_days=1,
+            days=((date(2026, 5, 4), 1),),
+            declarations=((date(2026, 12, 31), 1, 6),),
+        )
+    ]
 
 
 async def test_one_applications_journey_is_one_trace_across_all_services(
@@ -86,8 +96,13 @@ async def test_one_applications_journey_is_one_trace_across_all_services(
     (application_id,) = outcome.application_ids
 
     def journey(spans: list[Span]) -> list[Span]:
-        roots = [s for s in spans if s.kind == "server" and s.service == "alize-intake"
-                 and s.attributes.get("alize.application_id") == application_id]
+        roots = [
+            s
+            for s in spans
+            if s.kind == "server"
+            and s.service == "alize-intake"
+            and s.attributes.get("alize.application_id") == application_id
+        ]
         return [s for s in spans if roots and s.trace_id == roots[0].trace_id]
 
     def complete(spans: list[Span]) -> bool:
@@ -103,8 +118,9 @@ async def test_one_applications_journey_is_one_trace_across_all_services(
     submission = [s for s in spans if s.kind == "server" and s.service == "alize-intake"]
     assert submission and submission[0].parent_span_id == "", "the HTTP submission is the root"
 
-    produced = {(s.service, s.attributes.get("messaging.destination.name"))
-                for s in spans if s.kind == "producer"}
+    produced = {
+        (s.service, s.attributes.get("messaging.destination.name")) for s in spans if s.kind == "producer"
+    }
     assert produced >= {
         ("alize-intake", "alize.intake.applications"),
         ("alize-committee", "alize.committee.projects"),
@@ -112,8 +128,11 @@ async def test_one_applications_journey_is_one_trace_across_all_services(
         ("alize-missions", "alize.missions.jobs"),
     }, produced
     # FastStream names the topic a consumed message was published to this way.
-    consumed = {(s.service, s.attributes.get("messaging.destination_publish.name"))
-                for s in spans if s.kind == "consumer"}
+    consumed = {
+        (s.service, s.attributes.get("messaging.destination_publish.name"))
+        for s in spans
+        if s.kind == "consumer"
+    }
     assert consumed >= {
         ("alize-committee", "alize.intake.applications"),
         ("alize-missions", "alize.committee.projects"),
@@ -122,8 +141,11 @@ async def test_one_applications_journey_is_one_trace_across_all_services(
         ("alize-metrics", "alize.missions.missions"),
         ("alize-metrics", "alize.missions.jobs"),
     }, consumed
-    projected = {s.attributes.get("cloudevents.event_type") for s in spans
-                 if s.service == "alize-metrics" and s.name.startswith("metrics handle")}
+    projected = {
+        s.attributes.get("cloudevents.event_type")
+        for s in spans
+        if s.service == "alize-metrics" and s.name.startswith("metrics handle")
+    }
     assert projected == {
         "org.alize.intake.application.submitted.v1",
         "org.alize.committee.project.approved.v1",
@@ -131,8 +153,12 @@ async def test_one_applications_journey_is_one_trace_across_all_services(
         "org.alize.missions.jobs.declared.v1",
     }
     # The later HTTP commands have their own traces, linked from the journey's spans.
-    later_requests = {s.trace_id for s in sink.snapshot() if s.kind == "server"
-                      and s.service in {"alize-committee", "alize-missions"}
-                      and s.trace_id != submission[0].trace_id}
+    later_requests = {
+        s.trace_id
+        for s in sink.snapshot()
+        if s.kind == "server"
+        and s.service in {"alize-committee", "alize-missions"}
+        and s.trace_id != submission[0].trace_id
+    }
     linked = {t for s in spans for t in s.links}
     assert later_requests & linked

@@ -8,9 +8,14 @@ from alize_contracts import ApplicationSubmitted, Jobs
 from pydantic import ValidationError
 
 EVENT = ApplicationSubmitted(
-    territory="indre", application_id=uuid4(), programme="skill_sponsorship", firm_id="404833048",
-    submitted_at=datetime(2026, 3, 2, 9, 15, tzinfo=UTC), jobs_planned=Jobs(created=1, maintained=4),
-    baseline_headcount=4, skills_needed=["sales"],
+    territory="indre",
+    application_id=uuid4(),
+    programme="skill_sponsorship",
+    firm_id="404833048",
+    submitted_at=datetime(2026, 3, 2, 9, 15, tzinfo=UTC),
+    jobs_planned=Jobs(created=1, maintained=4),
+    baseline_headcount=4,
+    skills_needed=["sales"],
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -39,9 +39,13 @@ def territory(isolation_id: str) -> str:
 
 def _submitted(territory: str) -> ApplicationSubmitted:
     return ApplicationSubmitted(
-        territory=territory, application_id=uuid4(), programme="skill_sponsorship",
-        firm_id="404833048", submitted_at=datetime.now(UTC),
-        jobs_planned=Jobs(created=2, maintained=5), baseline_headcount=5,
+        territory=territory,
+        application_id=uuid4(),
+        programme="skill_sponsorship",
+        firm_id="404833048",
+        submitted_at=datetime.now(UTC),
+        jobs_planned=Jobs(created=2, maintained=5),
+        baseline_headcount=5,
     )
 
 
@@ -69,8 +73,9 @@ async def test_the_same_event_delivered_twice_puts_one_entry_on_the_docket(
 
     assert entry["status"] == "pending"
     assert len((await client.get("/docket", params={"territory": territory})).json()) == 2
-    processed = await fetch(database_url, "committee",
-                            "SELECT event_id FROM processed_events WHERE event_id = $1", str(event_id))
+    processed = await fetch(
+        database_url, "committee", "SELECT event_id FROM processed_events WHERE event_id = $1", str(event_id)
+    )
     assert len(processed) == 1
 
 
@@ -94,8 +99,9 @@ async def test_approval_and_rejection_publish_decisions(
     )
     assert response.status_code == 201, response.text
 
-    rows = await fetch(database_url, "committee",
-                       "SELECT aggregateid, type, payload FROM outbox ORDER BY seq")
+    rows = await fetch(
+        database_url, "committee", "SELECT aggregateid, type, payload FROM outbox ORDER BY seq"
+    )
     assert [(r["aggregateid"], r["type"]) for r in rows] == [
         (str(approved.application_id), "org.alize.committee.project.approved.v1"),
         (str(rejected.application_id), "org.alize.committee.project.rejected.v1"),
@@ -118,8 +124,13 @@ BAD_DECISIONS = [
 
 @pytest.mark.parametrize(("body", "status", "message"), BAD_DECISIONS, ids=[m for *_, m in BAD_DECISIONS])
 async def test_bad_decision_is_refused_clearly_and_changes_nothing(
-    client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str,
-    body: dict[str, Any], status: int, message: str,
+    client: httpx.AsyncClient,
+    infrastructure: Infra,
+    database_url: str,
+    territory: str,
+    body: dict[str, Any],
+    status: int,
+    message: str,
 ) -> None:
     event = _submitted(territory)
     await publish_event(infrastructure.kafka_bootstrap_servers, event)
@@ -135,19 +146,23 @@ async def test_bad_decision_is_refused_clearly_and_changes_nothing(
 async def test_deciding_an_unknown_or_decided_application_is_refused(
     client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str
 ) -> None:
-    response = await client.post(f"/applications/{uuid4()}/decision",
-                                 json={"outcome": "reject", "reason": "Out of scope."})
+    response = await client.post(
+        f"/applications/{uuid4()}/decision", json={"outcome": "reject", "reason": "Out of scope."}
+    )
     assert response.status_code == 404
     assert "not on the committee's docket" in response.json()["detail"]
 
     event = _submitted(territory)
     await publish_event(infrastructure.kafka_bootstrap_servers, event)
     await _on_docket(client, event)
-    first = await client.post(f"/applications/{event.application_id}/decision",
-                              json={"outcome": "reject", "reason": "Out of scope."})
+    first = await client.post(
+        f"/applications/{event.application_id}/decision",
+        json={"outcome": "reject", "reason": "Out of scope."},
+    )
     assert first.status_code == 201
-    again = await client.post(f"/applications/{event.application_id}/decision",
-                              json={"outcome": "approve", "skill_days": 2})
+    again = await client.post(
+        f"/applications/{event.application_id}/decision", json={"outcome": "approve", "skill_days": 2}
+    )
     assert again.status_code == 409
     assert "already rejected" in again.json()["detail"]
     assert await count(database_url, "committee", "outbox") == 1

@@ -10,8 +10,13 @@ NOW = datetime(2026, 4, 14, 16, tzinfo=UTC)
 
 def _entry(programme: str = "skill_sponsorship") -> DocketEntry:
     return DocketEntry(
-        application_id=uuid4(), territory="indre", programme=programme, firm_id="404833048",
-        jobs_planned_created=1, jobs_planned_maintained=2, status="pending",
+        application_id=uuid4(),
+        territory="indre",
+        programme=programme,
+        firm_id="404833048",
+        jobs_planned_created=1,
+        jobs_planned_maintained=2,
+        status="pending",
     )
 
 

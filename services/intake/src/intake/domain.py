@@ -8,8 +8,8 @@ from uuid import UUID
 
 from alize_chassis.errors import Rejected
 from stdnum.be import vat as be_vat
-from stdnum.fr import siren, siret
 from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siren, siret
 
 SKILL_SPONSORSHIP = "skill_sponsorship"
 

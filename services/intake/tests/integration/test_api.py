@@ -18,16 +18,20 @@ from intake.settings import IntakeSettings
 pytestmark = pytest.mark.infra
 
 VALID: dict[str, Any] = {
-    "territory": "indre", "programme": "skill_sponsorship", "firm_id": "404 833 048",
-    "jobs_planned": {"created": 3, "maintained": 12}, "baseline_headcount": 12,
+    "territory": "indre",
+    "programme": "skill_sponsorship",
+    "firm_id": "404 833 048",
+    "jobs_planned": {"created": 3, "maintained": 12},
+    "baseline_headcount": 12,
     "skills_needed": ["sales"],
 }
 
 
 @pytest.fixture
 async def client(infrastructure: Infra, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    settings = IntakeSettings(database_url=database_url,
-                              kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    settings = IntakeSettings(
+        database_url=database_url, kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers
+    )
     async with running(create_app(settings)) as http:
         yield http
 
@@ -44,15 +48,17 @@ async def test_submission_is_stored_and_published(
     conn = await asyncpg.connect(database_url, server_settings={"search_path": "intake"})
     try:
         published = await eventually(
-            lambda: conn.fetchrow("SELECT id, published_at FROM outbox WHERE aggregateid = $1",
-                                  body["application_id"]),
+            lambda: conn.fetchrow(
+                "SELECT id, published_at FROM outbox WHERE aggregateid = $1", body["application_id"]
+            ),
             lambda row: row is not None and row["published_at"] is not None,
         )
     finally:
         await conn.close()
     assert published is not None and published["published_at"] is not None
     found = await find_message(
-        infrastructure.kafka_bootstrap_servers, topics.APPLICATIONS,
+        infrastructure.kafka_bootstrap_servers,
+        topics.APPLICATIONS,
         lambda headers, _: headers.get("ce_id") == str(published["id"]).encode(),
     )
     assert found is not None

@@ -27,8 +27,13 @@ def test_bad_firm_identifiers_are_refused_with_the_reason(raw: str) -> None:
 
 def _application(**overrides: object) -> Application:
     values: dict[str, object] = {
-        "id": uuid4(), "territory": "indre", "programme": "skill_sponsorship", "firm_id": "404833048",
-        "submitted_at": datetime.now(UTC), "jobs_planned_created": 2, "jobs_planned_maintained": 5,
+        "id": uuid4(),
+        "territory": "indre",
+        "programme": "skill_sponsorship",
+        "firm_id": "404833048",
+        "submitted_at": datetime.now(UTC),
+        "jobs_planned_created": 2,
+        "jobs_planned_maintained": 5,
         "baseline_headcount": 5,
     }
     return Application(**{**values, **overrides})  # type: ignore[arg-type]

@@ -52,34 +52,87 @@ def _events(territory: str) -> list[Event]:
     first, second = uuid4(), uuid4()
     now = datetime.now(UTC)
     return [
-        ApplicationSubmitted(territory=territory, application_id=first, programme="skill_sponsorship",
-                             firm_id="404833048", submitted_at=now, jobs_planned=Jobs(created=3, maintained=12),
-                             baseline_headcount=12),
-        ApplicationSubmitted(territory=territory, application_id=second, programme="skill_sponsorship",
-                             firm_id="55210055400013", submitted_at=now,
-                             jobs_planned=Jobs(created=1, maintained=2), baseline_headcount=2),
-        ProjectApproved(territory=territory, application_id=first, programme="skill_sponsorship",
-                        firm_id="404833048", decided_at=now, skill_days_contracted=3,
-                        advance_amount_cents=2_300_000, jobs_planned=Jobs(created=3, maintained=12)),
-        ProjectRejected(territory=territory, application_id=second, programme="skill_sponsorship",
-                        decided_at=now, reason="Out of scope."),
-        MissionDayLogged(territory=territory, mission_id=uuid4(), day_id=uuid4(), application_id=first,
-                         worked_on=date(2026, 5, 4), days=1),
-        MissionDayLogged(territory=territory, mission_id=uuid4(), day_id=uuid4(), application_id=first,
-                         worked_on=date(2026, 5, 5), days=0.5),
-        JobDeclared(territory=territory, declaration_id=uuid4(), application_id=first, firm_id="404833048",
-                    as_of=date(2026, 12, 31), jobs=Jobs(created=1, maintained=12)),
-        JobDeclared(territory=territory, declaration_id=uuid4(), application_id=first, firm_id="404833048",
-                    as_of=date(2027, 6, 30), jobs=Jobs(created=2, maintained=11)),
+        ApplicationSubmitted(
+            territory=territory,
+            application_id=first,
+            programme="skill_sponsorship",
+            firm_id="404833048",
+            submitted_at=now,
+            jobs_planned=Jobs(created=3, maintained=12),
+            baseline_headcount=12,
+        ),
+        ApplicationSubmitted(
+            territory=territory,
+            application_id=second,
+            programme="skill_sponsorship",
+            firm_id="55210055400013",
+            submitted_at=now,
+            jobs_planned=Jobs(created=1, maintained=2),
+            baseline_headcount=2,
+        ),
+        ProjectApproved(
+            territory=territory,
+            application_id=first,
+            programme="skill_sponsorship",
+            firm_id="404833048",
+            decided_at=now,
+            skill_days_contracted=3,
+            advance_amount_cents=2_300_000,
+            jobs_planned=Jobs(created=3, maintained=12),
+        ),
+        ProjectRejected(
+            territory=territory,
+            application_id=second,
+            programme="skill_sponsorship",
+            decided_at=now,
+            reason="Out of scope.",
+        ),
+        MissionDayLogged(
+            territory=territory,
+            mission_id=uuid4(),
+            day_id=uuid4(),
+            application_id=first,
+            worked_on=date(2026, 5, 4),
+            days=1,
+        ),
+        MissionDayLogged(
+            territory=territory,
+            mission_id=uuid4(),
+            day_id=uuid4(),
+            application_id=first,
+            worked_on=date(2026, 5, 5),
+            days=0.5,
+        ),
+        JobDeclared(
+            territory=territory,
+            declaration_id=uuid4(),
+            application_id=first,
+            firm_id="404833048",
+            as_of=date(2026, 12, 31),
+            jobs=Jobs(created=1, maintained=12),
+        ),
+        JobDeclared(
+            territory=territory,
+            declaration_id=uuid4(),
+            application_id=first,
+            firm_id="404833048",
+            as_of=date(2027, 6, 30),
+            jobs=Jobs(created=2, maintained=11),
+        ),
     ]
 
 
 EXPECTED = {
-    "applications": 2, "approved": 1, "rejected": 1, "firms_supported": 1,
-    "days_contracted": 3.0, "days_delivered": 1.5,
+    "applications": 2,
+    "approved": 1,
+    "rejected": 1,
+    "firms_supported": 1,
+    "days_contracted": 3.0,
+    "days_delivered": 1.5,
     "jobs_planned": {"created": 3, "maintained": 12},
     "jobs_declared": {"created": 2, "maintained": 11},  # the later declaration supersedes
-    "advances_granted": 1, "advances_granted_cents": 2_300_000,
+    "advances_granted": 1,
+    "advances_granted_cents": 2_300_000,
 }
 
 
@@ -114,27 +167,43 @@ async def test_malformed_messages_go_to_the_dead_letter_topic_and_the_partition_
     bootstrap = infrastructure.kafka_bootstrap_servers
     good = _events(territory)[0]
     key = str(good.application_id).encode()
-    base = {"ce_specversion": b"1.0", "ce_source": b"/territories/x/test",
-            "ce_type": good.TYPE.encode(), "content-type": b"application/json"}
+    base = {
+        "ce_specversion": b"1.0",
+        "ce_source": b"/territories/x/test",
+        "ce_type": good.TYPE.encode(),
+        "content-type": b"application/json",
+    }
     not_json = {**base, "ce_id": f"not-json-{isolation_id}".encode()}
     invalid = {**base, "ce_id": f"invalid-{isolation_id}".encode()}
     await publish_raw(bootstrap, topics.APPLICATIONS, b"{not json", key=key, headers=not_json)
-    await publish_raw(bootstrap, topics.APPLICATIONS, b'{"territory": "Jean Dupont"}', key=key, headers=invalid)
+    personal = b'{"territory": "Jean Dupont"}'
+    await publish_raw(bootstrap, topics.APPLICATIONS, personal, key=key, headers=invalid)
     await publish_event(bootstrap, good)  # same key, so same partition, after the bad ones
 
-    expected = {"territory": territory, "applications": 1, "approved": 0, "rejected": 0,
-                "firms_supported": 0, "days_contracted": 0.0, "days_delivered": 0.0,
-                "jobs_planned": {"created": 0, "maintained": 0},
-                "jobs_declared": {"created": 0, "maintained": 0},
-                "advances_granted": 0, "advances_granted_cents": 0}
+    expected = {
+        "territory": territory,
+        "applications": 1,
+        "approved": 0,
+        "rejected": 0,
+        "firms_supported": 0,
+        "days_contracted": 0.0,
+        "days_delivered": 0.0,
+        "jobs_planned": {"created": 0, "maintained": 0},
+        "jobs_declared": {"created": 0, "maintained": 0},
+        "advances_granted": 0,
+        "advances_granted_cents": 0,
+    }
     assert await _metrics(client, territory, expected) == expected
 
     group = f"test-{isolation_id}.metrics"
     for ce_id in (not_json, invalid):
         found = await find_message(
-            bootstrap, topics.dead_letter(topics.APPLICATIONS),
-            lambda h, _: h.get("ce_id") == ce_id["ce_id"]  # noqa: B023
-            and h.get("kafka_dlt-original-consumer-group") == group.encode(),
+            bootstrap,
+            topics.dead_letter(topics.APPLICATIONS),
+            lambda h, _: (
+                h.get("ce_id") == ce_id["ce_id"]  # noqa: B023
+                and h.get("kafka_dlt-original-consumer-group") == group.encode()
+            ),
         )
         assert found is not None, f"{ce_id['ce_id']!r} not dead-lettered"
         headers, _ = found

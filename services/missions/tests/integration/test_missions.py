@@ -33,8 +33,12 @@ async def client(
 
 def _approved(days: float = 2) -> ProjectApproved:
     return ProjectApproved(
-        territory="indre", application_id=uuid4(), programme="skill_sponsorship", firm_id="404833048",
-        decided_at=datetime.now(UTC), skill_days_contracted=days,
+        territory="indre",
+        application_id=uuid4(),
+        programme="skill_sponsorship",
+        firm_id="404833048",
+        decided_at=datetime.now(UTC),
+        skill_days_contracted=days,
         jobs_planned=Jobs(created=1, maintained=4),
     )
 
@@ -63,8 +67,12 @@ async def test_the_same_approval_delivered_twice_opens_one_mission(
     assert float(mission["days_budget"]) == 3
     missions = await client.get("/missions", params={"application_id": str(event.application_id)})
     assert len(missions.json()) == 1
-    rows = await fetch(database_url, "missions",
-                       "SELECT count(*) AS n FROM projects WHERE application_id = $1", event.application_id)
+    rows = await fetch(
+        database_url,
+        "missions",
+        "SELECT count(*) AS n FROM projects WHERE application_id = $1",
+        event.application_id,
+    )
     assert rows[0]["n"] == 1
 
 
@@ -76,11 +84,14 @@ async def test_days_and_declarations_are_recorded_and_published(
     mission = await _mission(client, event)
 
     for worked_on, days in (("2026-05-04", 1), ("2026-05-05", 0.5)):
-        response = await client.post(f"/missions/{mission['mission_id']}/days",
-                                     json={"worked_on": worked_on, "days": days})
+        response = await client.post(
+            f"/missions/{mission['mission_id']}/days", json={"worked_on": worked_on, "days": days}
+        )
         assert response.status_code == 201, response.text
-    response = await client.post(f"/applications/{event.application_id}/job-declarations",
-                                 json={"as_of": "2026-12-31", "jobs_created": 2, "jobs_maintained": 4})
+    response = await client.post(
+        f"/applications/{event.application_id}/job-declarations",
+        json={"as_of": "2026-12-31", "jobs_created": 2, "jobs_maintained": 4},
+    )
     assert response.status_code == 201, response.text
 
     rows = await fetch(database_url, "missions", "SELECT type, payload FROM outbox ORDER BY seq")
@@ -105,14 +116,19 @@ BAD_DAYS = [
 
 @pytest.mark.parametrize(("body", "status", "message"), BAD_DAYS, ids=[m for *_, m in BAD_DAYS])
 async def test_bad_mission_day_is_refused_clearly_and_changes_nothing(
-    client: httpx.AsyncClient, infrastructure: Infra, database_url: str,
-    body: dict[str, Any], status: int, message: str,
+    client: httpx.AsyncClient,
+    infrastructure: Infra,
+    database_url: str,
+    body: dict[str, Any],
+    status: int,
+    message: str,
 ) -> None:
     event = _approved(days=1.5)
     await publish_event(infrastructure.kafka_bootstrap_servers, event)
     mission = await _mission(client, event)
-    first = await client.post(f"/missions/{mission['mission_id']}/days",
-                              json={"worked_on": "2026-05-04", "days": 1})
+    first = await client.post(
+        f"/missions/{mission['mission_id']}/days", json={"worked_on": "2026-05-04", "days": 1}
+    )
     assert first.status_code == 201
 
     response = await client.post(f"/missions/{mission['mission_id']}/days", json=body)
@@ -127,17 +143,22 @@ async def test_unknown_mission_or_project_is_404_and_changes_nothing(
 ) -> None:
     response = await client.post(f"/missions/{uuid4()}/days", json={"worked_on": "2026-05-04", "days": 1})
     assert response.status_code == 404 and "no mission" in response.json()["detail"]
-    response = await client.post(f"/applications/{uuid4()}/job-declarations",
-                                 json={"as_of": "2026-12-31", "jobs_created": 1, "jobs_maintained": 0})
+    response = await client.post(
+        f"/applications/{uuid4()}/job-declarations",
+        json={"as_of": "2026-12-31", "jobs_created": 1, "jobs_maintained": 0},
+    )
     assert response.status_code == 404 and "not an approved project" in response.json()["detail"]
     assert await count(database_url, "missions", "outbox") == 0
 
 
-@pytest.mark.parametrize("body", [
-    {"as_of": "2026-12-31", "jobs_created": -1, "jobs_maintained": 0},
-    {"as_of": "2026-12-31", "jobs_created": 1},
-    {"as_of": "soon", "jobs_created": 1, "jobs_maintained": 0},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"as_of": "2026-12-31", "jobs_created": -1, "jobs_maintained": 0},
+        {"as_of": "2026-12-31", "jobs_created": 1},
+        {"as_of": "soon", "jobs_created": 1, "jobs_maintained": 0},
+    ],
+)
 async def test_bad_job_declaration_is_refused_and_changes_nothing(
     client: httpx.AsyncClient, infrastructure: Infra, database_url: str, body: dict[str, Any]
 ) -> None:

@@ -10,8 +10,13 @@ DAY = date(2026, 5, 4)
 
 
 def _mission(budget: str, logged: str) -> Mission:
-    return Mission(id=uuid4(), application_id=uuid4(), territory="indre",
-                   days_budget=Decimal(budget), days_logged=Decimal(logged))
+    return Mission(
+        id=uuid4(),
+        application_id=uuid4(),
+        territory="indre",
+        days_budget=Decimal(budget),
+        days_logged=Decimal(logged),
+    )
 
 
 def test_days_up_to_the_budget_are_accepted() -> None:
@@ -20,7 +25,7 @@ def test_days_up_to_the_budget_are_accepted() -> None:
 
 
 def test_a_day_over_the_budget_is_refused() -> None:
-    with pytest.raises(Rejected, match="0.5 of 3 contracted days left"):
+    with pytest.raises(Rejected, match=r"0\.5 of 3 contracted days left"):
         _mission("3", "2.5").check_day(Decimal("1"), Decimal("0"), DAY)
 
 

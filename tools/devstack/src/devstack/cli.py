@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 import psutil
 import typer
@@ -87,7 +86,8 @@ def demo(
         )
         memory = {**stack.rss_bytes(), **_infra_memory(found)}
         console.print(
-            "Memory: " + ", ".join(f"{k} {_mib(v)}" for k, v in memory.items())
+            "Memory: "
+            + ", ".join(f"{k} {_mib(v)}" for k, v in memory.items())
             + f"; total {_mib(sum(memory.values()))}"
         )
         if keep_running:

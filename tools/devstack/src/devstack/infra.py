@@ -43,11 +43,18 @@ def start_local(action: str = "up") -> Infra:
     """Run scripts/infra.sh (`up` or `reset`) and return what it started."""
     done = subprocess.run(
         ["bash", str(REPO_ROOT / "scripts" / "infra.sh"), action],
-        check=True, stdout=subprocess.PIPE, text=True,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     env = _parse_exports(done.stdout)
     pid = env.get("ALIZE_KAFKA_PID")
-    return Infra(env["KAFKA_BOOTSTRAP_SERVERS"], env["DATABASE_URL"], int(pid) if pid else None, env.get("ALIZE_PG_DATA"))
+    return Infra(
+        env["KAFKA_BOOTSTRAP_SERVERS"],
+        env["DATABASE_URL"],
+        int(pid) if pid else None,
+        env.get("ALIZE_PG_DATA"),
+    )
 
 
 def docker_engine_available() -> bool:

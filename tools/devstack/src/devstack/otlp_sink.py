@@ -42,7 +42,7 @@ class OtlpSink:
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if self.headers.get("Content-Encoding") == "gzip":
                     body = gzip.decompress(body)
@@ -72,16 +72,18 @@ class OtlpSink:
             resource = {a.key: _value(a.value) for a in resource_spans.resource.attributes}
             for scope_spans in resource_spans.scope_spans:
                 for s in scope_spans.spans:
-                    spans.append(Span(
-                        service=str(resource.get("service.name", "")),
-                        name=s.name,
-                        kind=SPAN_KINDS.get(s.kind, "unspecified"),
-                        trace_id=s.trace_id.hex(),
-                        span_id=s.span_id.hex(),
-                        parent_span_id=s.parent_span_id.hex(),
-                        attributes={a.key: _value(a.value) for a in s.attributes},
-                        links=tuple(link.trace_id.hex() for link in s.links),
-                    ))
+                    spans.append(
+                        Span(
+                            service=str(resource.get("service.name", "")),
+                            name=s.name,
+                            kind=SPAN_KINDS.get(s.kind, "unspecified"),
+                            trace_id=s.trace_id.hex(),
+                            span_id=s.span_id.hex(),
+                            parent_span_id=s.parent_span_id.hex(),
+                            attributes={a.key: _value(a.value) for a in s.attributes},
+                            links=tuple(link.trace_id.hex() for link in s.links),
+                        )
+                    )
         with self._lock:
             self.spans.extend(spans)
 

@@ -52,11 +52,19 @@ class Stack:
     def start(self, timeout: float = 90) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for name in SERVICES:
-            log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 - owned by the child
+            log = open(self.log_dir / f"{name}.log", "wb")
             self.processes[name] = subprocess.Popen(
                 [
-                    sys.executable, "-m", "uvicorn", f"{name}.app:create_app", "--factory",
-                    "--host", "127.0.0.1", "--port", str(self.ports[name]), "--no-access-log",
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    f"{name}.app:create_app",
+                    "--factory",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.ports[name]),
+                    "--no-access-log",
                 ],
                 env={**self._env, "OTEL_SERVICE_NAME": f"alize-{name}"},
                 stdout=log,

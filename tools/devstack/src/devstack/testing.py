@@ -28,9 +28,7 @@ async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
             yield client
 
 
-async def eventually(
-    probe: Callable[[], Awaitable[T]], until: Callable[[T], bool], timeout: float = 30
-) -> T:
+async def eventually(probe: Callable[[], Awaitable[T]], until: Callable[[T], bool], timeout: float = 30) -> T:
     """Poll `probe` until `until(result)`; return the last result either way."""
     deadline = time.monotonic() + timeout
     while True:
@@ -41,7 +39,11 @@ async def eventually(
 
 
 async def publish_raw(
-    bootstrap_servers: str, topic: str, value: bytes, *, key: bytes | None = None,
+    bootstrap_servers: str,
+    topic: str,
+    value: bytes,
+    *,
+    key: bytes | None = None,
     headers: dict[str, bytes] | None = None,
 ) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, enable_idempotence=True)
@@ -71,8 +73,9 @@ async def find_message(
     """Read `topic` from the beginning (no consumer group) until a message matches."""
     from aiokafka import AIOKafkaConsumer
 
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap_servers, auto_offset_reset="earliest",
-                                enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap_servers, auto_offset_reset="earliest", enable_auto_commit=False
+    )
     await consumer.start()
     try:
         deadline = time.monotonic() + timeout
@@ -90,9 +93,9 @@ async def find_message(
 
 async def fetch(database_url: str, schema: str, query: str, *args: object) -> list[dict[str, object]]:
     """Run one query in a service's schema (tests inspect what a command left behind)."""
-    import asyncpg
-
     import json
+
+    import asyncpg
 
     conn = await asyncpg.connect(database_url, server_settings={"search_path": schema})
     try:

@@ -1,0 +1,25 @@
+# The two commands a newcomer needs (see README.md), and a few helpers.
+.PHONY: demo test setup schemas lint infra-up infra-down
+
+demo: ## Start Kafka, PostgreSQL and the four services locally, run the scenario, print the metrics
+	bash scripts/bootstrap.sh
+	uv run --frozen devstack demo
+
+test: ## Unit, integration and end-to-end tests on real Kafka and PostgreSQL
+	bash scripts/test.sh $(ARGS)
+
+setup: ## Create the development environment only
+	bash scripts/bootstrap.sh
+
+schemas: ## Regenerate the committed JSON Schemas of the event contracts
+	uv run --frozen python -m alize_contracts.schemas
+
+lint:
+	uv run --frozen ruff check .
+	uv run --frozen ruff format --check .
+
+infra-up:
+	bash scripts/infra.sh up
+
+infra-down:
+	bash scripts/infra.sh down
