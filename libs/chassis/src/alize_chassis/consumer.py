@@ -30,6 +30,15 @@ from alize_chassis.wire import Received, UnknownEventType, from_kafka
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
+INFRASTRUCTURE_DOWN = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.InterfaceError,
+)
+"""Failures of the database itself, not of the message: never dead-lettered."""
+
 Handler = Callable[[asyncpg.Connection, Any, Received], Awaitable[None]]
 """An effect: (connection inside the transaction, the contract event, metadata)."""
 
@@ -167,7 +176,7 @@ class Consumer:
                     applied = await process_once(self._pool(), self.name, received, handler)
                     span.set_attribute("alize.duplicate", not applied)
                 return
-            except (asyncpg.PostgresConnectionStatusError, OSError, asyncpg.InterfaceError):
+            except INFRASTRUCTURE_DOWN:
                 # Infrastructure down: never dead-letter for that, let the
                 # offset stay uncommitted and the message come back.
                 if attempt == self._max_attempts:

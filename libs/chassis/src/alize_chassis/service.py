@@ -21,7 +21,7 @@ from alize_chassis.errors import install_error_handlers
 from alize_chassis.outbox import OutboxRelay
 from alize_chassis.settings import ServiceSettings
 from alize_chassis.telemetry import configure_tracing, instrument
-from alize_chassis.topics import ensure_topics
+from alize_chassis.topics import ensure_topics, platform_topics
 
 CHASSIS_MIGRATIONS = Path(str(resources.files("alize_chassis") / "migrations"))
 
@@ -109,7 +109,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.database_url, settings.db_schema, [CHASSIS_MIGRATIONS, app.state.migrations_dir]
     )
     await ensure_topics(
-        settings.kafka_bootstrap_servers, settings.kafka_partitions, settings.kafka_replication_factor
+        settings.kafka_bootstrap_servers,
+        platform_topics(),
+        settings.kafka_partitions,
+        settings.kafka_replication_factor,
     )
     rt._pool = await db.create_pool(
         settings.database_url, settings.db_schema, max_size=settings.db_pool_max_size

@@ -4,14 +4,21 @@ no service depends on the broker auto-creating them."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from alize_contracts import topics
 
 
-async def ensure_topics(bootstrap_servers: str, partitions: int, replication_factor: int) -> None:
-    names = [*topics.ALL, *(topics.dead_letter(t) for t in topics.ALL)]
+def platform_topics() -> list[str]:
+    """Every contract topic and its dead-letter topic."""
+    return [*topics.ALL, *(topics.dead_letter(t) for t in topics.ALL)]
+
+
+async def ensure_topics(
+    bootstrap_servers: str, names: Iterable[str], partitions: int = 3, replication_factor: int = 1
+) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:

@@ -19,22 +19,9 @@ pytestmark = pytest.mark.infra
 
 
 @pytest.fixture
-async def client(
-    infrastructure: Infra, database_url: str, isolation_id: str
-) -> AsyncIterator[httpx.AsyncClient]:
-    settings = CommitteeSettings(
-        database_url=database_url,
-        kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
-        consumer_group_prefix=f"test-{isolation_id}",
-    )
-    async with running(create_app(settings)) as http:
+async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_app(CommitteeSettings(**service_settings))) as http:  # type: ignore[arg-type]
         yield http
-
-
-@pytest.fixture
-def territory(isolation_id: str) -> str:
-    """This test's own territory: the fresh consumer group also reads earlier tests' events."""
-    return f"test-{isolation_id}"
 
 
 def _submitted(territory: str) -> ApplicationSubmitted:

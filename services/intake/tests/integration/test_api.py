@@ -28,11 +28,8 @@ VALID: dict[str, Any] = {
 
 
 @pytest.fixture
-async def client(infrastructure: Infra, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    settings = IntakeSettings(
-        database_url=database_url, kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers
-    )
-    async with running(create_app(settings)) as http:
+async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_app(IntakeSettings(**service_settings))) as http:  # type: ignore[arg-type]
         yield http
 
 

@@ -30,21 +30,8 @@ pytestmark = pytest.mark.infra
 
 
 @pytest.fixture
-def territory(isolation_id: str) -> str:
-    return f"test-{isolation_id}"
-
-
-@pytest.fixture
-async def client(
-    infrastructure: Infra, database_url: str, isolation_id: str
-) -> AsyncIterator[httpx.AsyncClient]:
-    settings = MetricsSettings(
-        database_url=database_url,
-        kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
-        consumer_group_prefix=f"test-{isolation_id}",
-        consumer_max_attempts=2,
-    )
-    async with running(create_app(settings)) as http:
+async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_app(MetricsSettings(**service_settings, consumer_max_attempts=2))) as http:  # type: ignore[arg-type]
         yield http
 
 

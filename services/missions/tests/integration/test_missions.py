@@ -19,15 +19,8 @@ pytestmark = pytest.mark.infra
 
 
 @pytest.fixture
-async def client(
-    infrastructure: Infra, database_url: str, isolation_id: str
-) -> AsyncIterator[httpx.AsyncClient]:
-    settings = MissionsSettings(
-        database_url=database_url,
-        kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
-        consumer_group_prefix=f"test-{isolation_id}",
-    )
-    async with running(create_app(settings)) as http:
+async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_app(MissionsSettings(**service_settings))) as http:  # type: ignore[arg-type]
         yield http
 
 

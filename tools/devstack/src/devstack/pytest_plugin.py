@@ -66,3 +66,19 @@ async def database_url(infrastructure: infra.Infra) -> AsyncIterator[str]:
 def isolation_id() -> str:
     """A suffix that keeps one test's consumer groups and territories apart from others'."""
     return uuid.uuid4().hex[:10]
+
+
+@pytest.fixture
+def territory(isolation_id: str) -> str:
+    """This test's own territory: a fresh consumer group also reads earlier tests' events."""
+    return f"test-{isolation_id}"
+
+
+@pytest.fixture
+def service_settings(infrastructure: infra.Infra, database_url: str, isolation_id: str) -> dict[str, str]:
+    """Settings for a service under test: its own database and consumer group."""
+    return {
+        "database_url": database_url,
+        "kafka_bootstrap_servers": infrastructure.kafka_bootstrap_servers,
+        "consumer_group_prefix": f"test-{isolation_id}",
+    }
