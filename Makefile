@@ -17,6 +17,7 @@ schemas: ## Regenerate the committed JSON Schemas of the event contracts
 lint:
 	uv run --frozen ruff check .
 	uv run --frozen ruff format --check .
+	uv run --frozen mypy
 
 infra-up:
 	bash scripts/infra.sh up

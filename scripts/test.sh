@@ -12,4 +12,5 @@ if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ] || [ -z "${DATABASE_URL:-}" ]; then
   eval "$(bash scripts/infra.sh up)"
 fi
 uv run --frozen ruff check .
+uv run --frozen mypy
 uv run --frozen pytest "$@"

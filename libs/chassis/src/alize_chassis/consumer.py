@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 import asyncpg
+from aiokafka import ConsumerRecord
 from alize_contracts import Event
 from alize_contracts.topics import dead_letter
 from faststream import AckPolicy
@@ -145,7 +146,8 @@ class Consumer:
 
     async def _on_message(self, message: KafkaMessage) -> None:
         record = message.raw_message
-        headers = {k: v for k, v in (record.headers or ())}
+        assert isinstance(record, ConsumerRecord)  # one record per call: not a batch subscriber
+        headers = dict(record.headers or ())
         try:
             received = from_kafka(headers, record.key, record.value or b"")
         except UnknownEventType as exc:

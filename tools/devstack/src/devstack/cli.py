@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
+from typing import Any
 
 import psutil
 import typer
@@ -99,9 +101,9 @@ def demo(
                 pass
 
 
-def _print_metrics(shown: dict[str, dict]) -> None:  # type: ignore[type-arg]
+def _print_metrics(shown: dict[str, dict[str, Any]]) -> None:
     table = Table(title="Metrics per territory (from the metrics service)")
-    rows = [
+    rows: list[tuple[str, Callable[[dict[str, Any]], object]]] = [
         ("applications", lambda m: m["applications"]),
         ("approved", lambda m: m["approved"]),
         ("rejected", lambda m: m["rejected"]),

@@ -107,4 +107,6 @@ async def fetch(database_url: str, schema: str, query: str, *args: object) -> li
 
 async def count(database_url: str, schema: str, table: str) -> int:
     rows = await fetch(database_url, schema, f"SELECT count(*) AS n FROM {table}")
-    return int(rows[0]["n"])  # type: ignore[call-overload]
+    n = rows[0]["n"]
+    assert isinstance(n, int)
+    return n
