@@ -78,6 +78,9 @@ def create_service_app(
         settings.kafka_bootstrap_servers,
         middlewares=instrument(app, provider),
         client_id=f"alize-{settings.service_name}",
+        # The relay marks a row published only once every in-sync replica has it.
+        acks="all",
+        enable_idempotence=True,
     )
     rt = Runtime(settings=settings, broker=broker)
     if subscription is not None:

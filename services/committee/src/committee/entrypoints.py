@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Annotated, Literal
 from uuid import UUID
 
 import asyncpg
@@ -32,17 +33,34 @@ class Reject(BaseModel):
     reason: Annotated[str, Field(min_length=3, max_length=500)]
 
 
+class DecisionView(BaseModel):
+    application_id: UUID
+    status: str
+    decided_at: datetime | None
+
+
+class DocketEntryView(DecisionView):
+    territory: str
+    programme: str
+    firm_id: str | None
+    jobs_planned_created: int
+    jobs_planned_maintained: int
+    skill_days: float | None
+    advance_amount_cents: int | None
+    rejection_reason: str | None
+
+
 @router.post("/applications/{application_id}/decision", status_code=201)
 async def record_decision(
     application_id: UUID, body: Annotated[Approve | Reject, Field(discriminator="outcome")], db: Pool
-) -> dict[str, Any]:
+) -> DecisionView:
     decision = (
         Approval(skill_days=body.skill_days, advance_amount_cents=body.advance_amount_cents)
         if isinstance(body, Approve)
         else Rejection(reason=body.reason)
     )
     entry = await service_layer.decide(db, application_id, decision)
-    return {"application_id": entry.application_id, "status": entry.status, "decided_at": entry.decided_at}
+    return DecisionView(application_id=entry.application_id, status=entry.status, decided_at=entry.decided_at)
 
 
 @router.get("/docket")
@@ -50,5 +68,5 @@ async def docket(
     db: Pool,
     territory: str | None = None,
     status: Annotated[Literal["pending", "approved", "rejected"] | None, Query()] = None,
-) -> list[dict[str, Any]]:
-    return await adapters.list_entries(db, territory, status)
+) -> list[DocketEntryView]:
+    return [DocketEntryView.model_validate(e) for e in await adapters.list_entries(db, territory, status)]

@@ -34,9 +34,17 @@ class DeclareJobs(BaseModel):
     jobs_maintained: Count
 
 
+class MissionView(BaseModel):
+    mission_id: UUID
+    application_id: UUID
+    territory: str
+    days_budget: float
+    days_logged: float
+
+
 @router.get("/missions")
-async def missions(db: Pool, application_id: UUID | None = None) -> list[dict[str, Any]]:
-    return await adapters.list_missions(db, application_id)
+async def missions(db: Pool, application_id: UUID | None = None) -> list[MissionView]:
+    return [MissionView.model_validate(m) for m in await adapters.list_missions(db, application_id)]
 
 
 @router.post("/missions/{mission_id}/days", status_code=201)
