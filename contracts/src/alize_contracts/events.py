@@ -1,8 +1,12 @@
 """Event contracts, version 1.
 
 Each class is the JSON data of one CloudEvent type. Identifiers are opaque
-UUIDs; no event carries a name, contact or any other personal data: those stay
-in the owning service's database behind an opaque id.
+UUIDs or public business registry numbers; no event carries a name, contact or
+any other personal data: those stay in the owning service's database behind an
+opaque id.
+
+Within v1, changes are additive and optional only (see compat.py): a field
+added after 1.0.0 has a default, so events written before it still validate.
 """
 
 from __future__ import annotations
@@ -14,24 +18,63 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from alize_contracts import topics
-from alize_contracts.base import Event, FirmId
+from alize_contracts.base import Event, FirmId, Territory
 
 Programme = Literal["skill_sponsorship", "self_employment"]
 """skill_sponsorship: partner companies lend skills (Alize model);
 self_employment: guidance towards creating one's own job."""
 
+ProjectKind = Literal["development", "takeover", "recovery", "creation"]
+FirmSize = Literal["micro", "small", "medium", "large"]
+"""EU size classes by headcount: micro < 10, small < 50, medium < 250."""
+
 Headcount = Annotated[int, Field(ge=0, le=100_000)]
-Days = Annotated[float, Field(gt=0, le=10_000, multiple_of=0.5)]
+HalfDays = Annotated[float, Field(ge=0, le=10_000, multiple_of=0.5)]
+Cents = Annotated[int, Field(ge=0, le=10_000_000_000)]
+CompetenceCode = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+"""A code of the shared competence catalogue (alize_contracts.competences)."""
+Text = Annotated[str, Field(min_length=1, max_length=500)]
 
 
-class Jobs(BaseModel):
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Jobs(_Part):
     """Full-time equivalents, kept apart: created (IRIS+ PI3687: net new FTE since
     the baseline) and maintained (IRIS+ PI5691: baseline positions still filled)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
     created: Headcount
     maintained: Headcount
+
+
+# --- intake -----------------------------------------------------------------
+
+
+class CallOpened(Event):
+    TYPE: ClassVar[str] = "org.alize.intake.call.opened.v1"
+    TOPIC: ClassVar[str] = topics.CALLS
+    KEY_FIELD: ClassVar[str] = "call_id"
+    SUBJECT_FIELD: ClassVar[str] = "call_id"
+
+    call_id: UUID
+    programme: Programme
+    opens_on: date
+    closes_on: date = Field(description="Last day on which applications are accepted.")
+    skill_days_budget: HalfDays
+    advances_budget_cents: Cents = Field(description="Repayable advances the call may grant, in euro cents.")
+
+
+class CallClosed(Event):
+    TYPE: ClassVar[str] = "org.alize.intake.call.closed.v1"
+    TOPIC: ClassVar[str] = topics.CALLS
+    KEY_FIELD: ClassVar[str] = "call_id"
+    SUBJECT_FIELD: ClassVar[str] = "call_id"
+
+    call_id: UUID
+    programme: Programme
+    closed_at: datetime
+    reason: Literal["deadline", "closed_early"]
 
 
 class ApplicationSubmitted(Event):
@@ -46,11 +89,57 @@ class ApplicationSubmitted(Event):
         description="Registry number of the firm; null for a person with no firm yet."
     )
     submitted_at: datetime
-    jobs_planned: Jobs = Field(description="Jobs the applicant plans, as stated at application.")
+    jobs_planned: Jobs = Field(
+        description="Jobs the applicant plans over three years, as stated at application."
+    )
     baseline_headcount: Headcount
     skills_needed: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
-        default_factory=list, max_length=50
+        default_factory=list, max_length=50, description="Competence codes from the shared catalogue."
     )
+    # Added in contracts 1.1.0 (optional: absent from earlier events).
+    call_id: UUID | None = Field(default=None, description="The call the application answers.")
+    project_kind: ProjectKind | None = None
+    firm_size: FirmSize | None = None
+    sector: Annotated[str, Field(pattern=r"^[A-U](\d{2}(\.\d{1,2})?)?$")] | None = Field(
+        default=None, description="NACE rev. 2 code: a section letter, optionally with division/class."
+    )
+    advance_requested_cents: Cents | None = None
+
+
+class ApplicationScreened(Event):
+    TYPE: ClassVar[str] = "org.alize.intake.application.screened.v1"
+    TOPIC: ClassVar[str] = topics.APPLICATIONS
+    KEY_FIELD: ClassVar[str] = "application_id"
+    SUBJECT_FIELD: ClassVar[str] = "application_id"
+
+    application_id: UUID
+    programme: Programme
+    call_id: UUID | None = None
+    screened_at: datetime
+    eligible: bool
+    reasons: list[Text] = Field(
+        default_factory=list, description="Why it is not eligible (empty when eligible)."
+    )
+
+
+class ApplicationWithdrawn(Event):
+    TYPE: ClassVar[str] = "org.alize.intake.application.withdrawn.v1"
+    TOPIC: ClassVar[str] = topics.APPLICATIONS
+    KEY_FIELD: ClassVar[str] = "application_id"
+    SUBJECT_FIELD: ClassVar[str] = "application_id"
+
+    application_id: UUID
+    programme: Programme
+    withdrawn_at: datetime
+
+
+# --- committee ----------------------------------------------------------------
+
+
+class PartnerAssignment(_Part):
+    partner_id: UUID
+    competence: CompetenceCode
+    days: HalfDays
 
 
 class ProjectApproved(Event):
@@ -63,11 +152,17 @@ class ProjectApproved(Event):
     programme: Programme
     firm_id: FirmId | None
     decided_at: datetime
-    skill_days_contracted: Annotated[float, Field(ge=0, le=10_000, multiple_of=0.5)]
+    skill_days_contracted: HalfDays
     advance_amount_cents: Annotated[int, Field(gt=0)] | None = Field(
         default=None, description="Repayable advance granted, in euro cents; null when none."
     )
     jobs_planned: Jobs = Field(description="Jobs planned at approval; a forecast, not an outcome.")
+    # Added in contracts 1.1.0.
+    session_id: UUID | None = None
+    call_id: UUID | None = None
+    partners: list[PartnerAssignment] = Field(
+        default_factory=list, description="Partner companies and competences assigned, with their days."
+    )
 
 
 class ProjectRejected(Event):
@@ -79,9 +174,92 @@ class ProjectRejected(Event):
     application_id: UUID
     programme: Programme
     decided_at: datetime
-    reason: Annotated[str, Field(min_length=1, max_length=500)] = Field(
+    reason: Text = Field(
         description="Why the committee rejected the project (about the project, not a person)."
     )
+    # Added in contracts 1.1.0.
+    session_id: UUID | None = None
+
+
+class ProjectDeferred(Event):
+    TYPE: ClassVar[str] = "org.alize.committee.project.deferred.v1"
+    TOPIC: ClassVar[str] = topics.PROJECTS
+    KEY_FIELD: ClassVar[str] = "application_id"
+    SUBJECT_FIELD: ClassVar[str] = "application_id"
+
+    application_id: UUID
+    programme: Programme
+    session_id: UUID
+    decided_at: datetime
+    reason: Text
+
+
+class AdvanceGranted(Event):
+    TYPE: ClassVar[str] = "org.alize.committee.advance.granted.v1"
+    TOPIC: ClassVar[str] = topics.PROJECTS
+    KEY_FIELD: ClassVar[str] = "application_id"
+    SUBJECT_FIELD: ClassVar[str] = "application_id"
+
+    application_id: UUID
+    firm_id: FirmId | None
+    call_id: UUID | None
+    session_id: UUID
+    granted_at: datetime
+    amount_cents: Annotated[int, Field(gt=0)]
+
+
+class DecisionCounts(_Part):
+    approved: int = Field(ge=0)
+    rejected: int = Field(ge=0)
+    deferred: int = Field(ge=0)
+
+
+class CommitteeSessionHeld(Event):
+    TYPE: ClassVar[str] = "org.alize.committee.session.held.v1"
+    TOPIC: ClassVar[str] = topics.SESSIONS
+    KEY_FIELD: ClassVar[str] = "session_id"
+    SUBJECT_FIELD: ClassVar[str] = "session_id"
+
+    session_id: UUID
+    held_on: date
+    quorum: int = Field(ge=1)
+    members_present: int = Field(ge=0)
+    decisions: DecisionCounts
+
+
+class PartnerSite(_Part):
+    site_id: UUID
+    territory: Territory
+
+
+class PartnerJoined(Event):
+    TYPE: ClassVar[str] = "org.alize.committee.partner.joined.v1"
+    TOPIC: ClassVar[str] = topics.PARTNERS
+    KEY_FIELD: ClassVar[str] = "partner_id"
+    SUBJECT_FIELD: ClassVar[str] = "partner_id"
+
+    partner_id: UUID
+    company_name: Annotated[str, Field(min_length=1, max_length=200)] = Field(
+        description="The partner company's registered name (a legal entity, not a person)."
+    )
+    sites: list[PartnerSite] = Field(min_length=1)
+    joined_at: datetime
+
+
+class CompetenceOffered(Event):
+    TYPE: ClassVar[str] = "org.alize.committee.partner.competence_offered.v1"
+    TOPIC: ClassVar[str] = topics.PARTNERS
+    KEY_FIELD: ClassVar[str] = "partner_id"
+    SUBJECT_FIELD: ClassVar[str] = "partner_id"
+
+    partner_id: UUID
+    site_id: UUID
+    competence: CompetenceCode
+    year: int = Field(ge=2000, le=2100)
+    yearly_capacity_days: HalfDays
+
+
+# --- missions -------------------------------------------------------------------
 
 
 class MissionDayLogged(Event):
@@ -117,6 +295,21 @@ class JobDeclared(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
-    for cls in (ApplicationSubmitted, ProjectApproved, ProjectRejected, MissionDayLogged, JobDeclared)
+    for cls in (
+        CallOpened,
+        CallClosed,
+        ApplicationSubmitted,
+        ApplicationScreened,
+        ApplicationWithdrawn,
+        ProjectApproved,
+        ProjectRejected,
+        ProjectDeferred,
+        AdvanceGranted,
+        CommitteeSessionHeld,
+        PartnerJoined,
+        CompetenceOffered,
+        MissionDayLogged,
+        JobDeclared,
+    )
 }
 """Every event type this version of the contracts knows, by CloudEvents `type`."""

@@ -16,6 +16,8 @@ from alize_contracts.events import EVENT_TYPES
 
 SCHEMA_DIR = Path(str(resources.files("alize_contracts") / "schemas"))
 EXAMPLE_DIR = Path(str(resources.files("alize_contracts") / "examples"))
+COMPAT_DIR = Path(str(resources.files("alize_contracts") / "compat"))
+"""compat/<release>/: the schemas as released, frozen; today's must stay compatible."""
 
 
 def json_schema(event: type[Event]) -> dict[str, Any]:

@@ -3,11 +3,20 @@ never in the topic name, so a national subscriber reads every network alike."""
 
 from typing import Final
 
+CALLS: Final = "alize.intake.calls"
+"""Calls for applications opened and closed by a territory; key = call_id."""
+
 APPLICATIONS: Final = "alize.intake.applications"
 """Application lifecycle; key = application_id."""
 
 PROJECTS: Final = "alize.committee.projects"
-"""Committee decisions on applications; key = application_id."""
+"""Committee decisions on applications and advances granted; key = application_id."""
+
+SESSIONS: Final = "alize.committee.sessions"
+"""Approval committee sessions held; key = session_id."""
+
+PARTNERS: Final = "alize.committee.partners"
+"""Partner companies and the competences they offer; key = partner_id."""
 
 MISSIONS: Final = "alize.missions.missions"
 """Skill-sponsorship missions and their days; key = mission_id."""
@@ -15,7 +24,7 @@ MISSIONS: Final = "alize.missions.missions"
 JOBS: Final = "alize.missions.jobs"
 """Job declarations of supported firms; key = application_id."""
 
-ALL: Final = (APPLICATIONS, PROJECTS, MISSIONS, JOBS)
+ALL: Final = (CALLS, APPLICATIONS, PROJECTS, SESSIONS, PARTNERS, MISSIONS, JOBS)
 
 
 def dead_letter(topic: str) -> str:
