@@ -4,9 +4,10 @@ the service's own schema, OpenTelemetry throughout."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -54,6 +55,27 @@ def pool(request: Request) -> asyncpg.Pool:
 
 
 @dataclass(frozen=True)
+class Periodic:
+    """Work the service repeats in the background (e.g. closing calls past their deadline)."""
+
+    name: str
+    every_seconds: float
+    run: Callable[[asyncpg.Pool], Awaitable[object]]
+
+
+async def _repeat(task: Periodic, pool: asyncpg.Pool) -> None:
+    log = logging.getLogger(__name__)
+    while True:
+        try:
+            await task.run(pool)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("periodic task %s failed; next run in %.0f s", task.name, task.every_seconds)
+        await asyncio.sleep(task.every_seconds)
+
+
+@dataclass(frozen=True)
 class Subscription:
     """A consumer the service runs: its topics and its handlers."""
 
@@ -69,6 +91,7 @@ def create_service_app(
     routers: Sequence[APIRouter],
     subscription: Subscription | None = None,
     publishes: bool = True,
+    periodic: Sequence[Periodic] = (),
 ) -> FastAPI:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = FastAPI(title=title, lifespan=_lifespan)
@@ -98,6 +121,7 @@ def create_service_app(
     app.state.runtime = rt
     app.state.migrations_dir = migrations_dir
     app.state.publishes = publishes
+    app.state.periodic = periodic
     for router in routers:
         app.include_router(router)
     app.add_api_route("/health", _health, methods=["GET"], tags=["operations"])
@@ -132,7 +156,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                 poll_seconds=settings.relay_poll_seconds,
             )
             await relay.start()
-        yield
+        background = [
+            asyncio.create_task(_repeat(task, rt.pool), name=task.name) for task in app.state.periodic
+        ]
+        try:
+            yield
+        finally:
+            for running in background:
+                running.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
     finally:
         if relay is not None:
             await relay.stop()

@@ -1,94 +1,286 @@
-"""HTTP API of intake."""
+"""HTTP API of intake: calls for applications, eligibility rules, applications, applicants."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
-from uuid import UUID
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID, uuid4
 
 import asyncpg
 from alize_chassis.errors import NotFound
+from alize_chassis.idempotency import IdempotencyKeyHeader, run_once
 from alize_chassis.service import pool
 from alize_contracts import Programme, Territory
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from alize_contracts.events import FirmSize, ProjectKind
+from fastapi import APIRouter, Depends, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from intake import adapters, service_layer
+from intake.domain import Call, EligibilityRules
 
-router = APIRouter(tags=["applications"])
+router = APIRouter()
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
 Count = Annotated[int, Field(ge=0, le=100_000)]
+IdempotencyKey = Annotated[str | None, IdempotencyKeyHeader]
 
 
-class JobsPlanned(BaseModel):
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+# --- calls -------------------------------------------------------------------------
+
+
+class OpenCall(Strict):
+    territory: Territory
+    programme: Programme
+    opens_on: date
+    closes_on: date = Field(description="Last day on which applications are accepted.")
+    skill_days_budget: Annotated[float, Field(ge=0, le=100_000, multiple_of=0.5)]
+    advances_budget_cents: Annotated[int, Field(ge=0, le=10_000_000_000)]
+
+
+class CallView(BaseModel):
+    call_id: UUID
+    territory: str
+    programme: str
+    opens_on: date
+    closes_on: date
+    skill_days_budget: float
+    advances_budget_cents: int
+    closed_at: datetime | None
+
+
+def _call_view(call: Call) -> CallView:
+    return CallView(
+        call_id=call.id,
+        territory=call.territory,
+        programme=call.programme,
+        opens_on=call.opens_on,
+        closes_on=call.closes_on,
+        skill_days_budget=call.skill_days_budget,
+        advances_budget_cents=call.advances_budget_cents,
+        closed_at=call.closed_at,
+    )
+
+
+@router.post("/calls", status_code=201, tags=["calls"])
+async def open_call(body: OpenCall, db: Pool) -> CallView:
+    call = Call(id=uuid4(), **body.model_dump())
+    async with db.acquire() as conn, conn.transaction():
+        return _call_view(await service_layer.open_call(conn, call))
+
+
+@router.post("/calls/{call_id}/close", tags=["calls"])
+async def close_call(call_id: UUID, db: Pool) -> CallView:
+    async with db.acquire() as conn, conn.transaction():
+        return _call_view(await service_layer.close_call(conn, call_id))
+
+
+@router.get("/calls", tags=["calls"])
+async def calls(db: Pool, territory: str | None = None) -> list[CallView]:
+    return [_call_view(c) for c in await adapters.list_calls(db, territory)]
+
+
+@router.get("/calls/{call_id}", tags=["calls"])
+async def get_call(call_id: UUID, db: Pool) -> CallView:
+    call = await adapters.get_call(db, call_id)
+    if call is None:
+        raise NotFound(f"no call {call_id}")
+    return _call_view(call)
+
+
+# --- eligibility rules ---------------------------------------------------------------
+
+
+class Rules(Strict):
+    min_jobs_planned: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        description="Minimum jobs planned (created + maintained)."
+    )
+    max_headcount: Annotated[int, Field(ge=0, le=100_000)] | None = Field(
+        description="Largest baseline headcount accepted; null for no limit."
+    )
+    min_firm_age_months: Annotated[int, Field(ge=0, le=1200)] = 0
+
+
+@router.put("/territories/{territory}/eligibility-rules/{programme}", tags=["screening"])
+async def put_rules(territory: Territory, programme: Programme, body: Rules, db: Pool) -> Rules:
+    async with db.acquire() as conn, conn.transaction():
+        await service_layer.set_rules(conn, territory, programme, EligibilityRules(**body.model_dump()))
+    return body
+
+
+@router.get("/territories/{territory}/eligibility-rules/{programme}", tags=["screening"])
+async def get_rules(territory: Territory, programme: Programme, db: Pool) -> Rules:
+    rules = await adapters.rules_for(db, territory, programme)
+    return Rules(**rules.__dict__)
+
+
+# --- applications --------------------------------------------------------------------
+
+
+class JobsPlanned(Strict):
     created: Count
     maintained: Count
 
 
-class SubmitApplication(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Contact(Strict):
+    """Personal data: kept in intake's database only, erasable on request."""
 
-    territory: Territory
-    programme: Programme
+    full_name: Annotated[str, Field(min_length=1, max_length=200)]
+    email: EmailStr
+    phone: Annotated[str, Field(max_length=40)] | None = None
+    social_aid_status: Annotated[str, Field(max_length=100)] | None = None
+
+
+class NewApplication(Strict):
+    call_id: UUID
     firm_id: str | None = Field(
         default=None,
         max_length=32,
         description="SIREN, SIRET or Belgian enterprise number; omit for a person with no firm yet.",
     )
-    jobs_planned: JobsPlanned
+    contact: Contact | None = None
+    firm_size: FirmSize | None = Field(default=None, description="Derived from the headcount when omitted.")
+    sector: Annotated[str, Field(pattern=r"^[A-U](\d{2}(\.\d{1,2})?)?$")] | None = Field(
+        default=None, description="NACE rev. 2 code, e.g. C25.62."
+    )
+    firm_created_on: date | None = None
+    project_kind: ProjectKind | None = None
+    project_summary: Annotated[str, Field(min_length=1, max_length=5000)] | None = None
+    jobs_planned: JobsPlanned = Field(description="Jobs planned over three years.")
     baseline_headcount: Count
     skills_needed: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
-        default_factory=list, max_length=50
+        default_factory=list, max_length=50, description="Codes from GET /competences."
     )
+    advance_requested_cents: Annotated[int, Field(ge=0, le=10_000_000_000)] | None = None
+    submit: bool = Field(default=False, description="Submit at once instead of keeping a draft.")
 
 
 class ApplicationView(BaseModel):
     application_id: UUID
+    call_id: UUID | None
     territory: str
     programme: str
+    status: Literal["draft", "submitted", "withdrawn"]
     firm_id: str | None
-    submitted_at: datetime
+    applicant_id: UUID | None
+    firm_size: str | None
+    sector: str | None
+    project_kind: str | None
     jobs_planned: JobsPlanned
     baseline_headcount: int
     skills_needed: list[str]
+    advance_requested_cents: int | None
+    submitted_at: datetime | None
+    screened_eligible: bool | None
+    screening_reasons: list[str]
 
 
-def _view(row: dict[str, Any]) -> ApplicationView:
+def _view(row: dict[str, Any]) -> dict[str, Any]:
     return ApplicationView(
         application_id=row["id"],
-        territory=row["territory"],
-        programme=row["programme"],
-        firm_id=row["firm_id"],
-        submitted_at=row["submitted_at"],
-        jobs_planned=JobsPlanned(
-            created=row["jobs_planned_created"], maintained=row["jobs_planned_maintained"]
-        ),
-        baseline_headcount=row["baseline_headcount"],
-        skills_needed=row["skills_needed"],
-    )
+        jobs_planned=JobsPlanned(created=row["jobs_planned_created"], maintained=row["jobs_planned_maintained"]),
+        **{k: row[k] for k in ApplicationView.model_fields if k in row},
+    ).model_dump(mode="json")
 
 
-@router.post("/applications", status_code=201, response_model=ApplicationView)
-async def submit(body: SubmitApplication, db: Pool) -> ApplicationView:
-    application = await service_layer.submit_application(
-        db,
-        territory=body.territory,
-        programme=body.programme,
-        firm_id=body.firm_id,
-        jobs_planned_created=body.jobs_planned.created,
-        jobs_planned_maintained=body.jobs_planned.maintained,
-        baseline_headcount=body.baseline_headcount,
-        skills_needed=body.skills_needed,
-    )
-    row = await adapters.get(db, application.id)
+async def _stored_view(conn: asyncpg.Connection, application_id: UUID) -> dict[str, Any]:
+    row = await adapters.get(conn, application_id)
     assert row is not None
     return _view(row)
 
 
-@router.get("/applications/{application_id}", response_model=ApplicationView)
+@router.post("/applications", status_code=201, tags=["applications"], response_model=ApplicationView)
+async def create_application(body: NewApplication, db: Pool, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    async def command(conn: asyncpg.Connection) -> dict[str, Any]:
+        details = body.model_dump(exclude={"call_id", "firm_id", "contact", "jobs_planned", "submit"})
+        details["jobs_planned_created"] = body.jobs_planned.created
+        details["jobs_planned_maintained"] = body.jobs_planned.maintained
+        application = await service_layer.create_application(
+            conn,
+            call_id=body.call_id,
+            firm_id=body.firm_id,
+            contact=body.contact.model_dump() if body.contact else None,
+            details=details,
+            submit=body.submit,
+        )
+        return await _stored_view(conn, application.id)
+
+    status, response = await run_once(
+        db, scope="POST /applications", key=idempotency_key, request=body.model_dump(mode="json"), command=command
+    )
+    return JSONResponse(response, status_code=status)
+
+
+@router.post("/applications/{application_id}/submit", tags=["applications"], response_model=ApplicationView)
+async def submit(application_id: UUID, db: Pool, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    async def command(conn: asyncpg.Connection) -> dict[str, Any]:
+        await service_layer.submit(conn, application_id)
+        return await _stored_view(conn, application_id)
+
+    status, response = await run_once(
+        db,
+        scope="POST /applications/{id}/submit",
+        key=idempotency_key,
+        request=str(application_id),
+        command=command,
+        status_code=200,
+    )
+    return JSONResponse(response, status_code=status)
+
+
+@router.post("/applications/{application_id}/withdraw", tags=["applications"])
+async def withdraw(application_id: UUID, db: Pool) -> ApplicationView:
+    async with db.acquire() as conn, conn.transaction():
+        await service_layer.withdraw(conn, application_id)
+        return ApplicationView(**await _stored_view(conn, application_id))
+
+
+@router.get("/applications/{application_id}", tags=["applications"])
 async def get_application(application_id: UUID, db: Pool) -> ApplicationView:
     row = await adapters.get(db, application_id)
     if row is None:
         raise NotFound(f"no application {application_id}")
-    return _view(row)
+    return ApplicationView(**_view(row))
+
+
+# --- applicants (personal data) -------------------------------------------------------
+
+
+class ApplicantView(BaseModel):
+    applicant_id: UUID
+    full_name: str | None
+    email: str | None
+    phone: str | None
+    social_aid_status: str | None
+    erased_at: datetime | None
+
+
+@router.get("/applicants/{applicant_id}", tags=["applicants"])
+async def get_applicant(applicant_id: UUID, db: Pool) -> ApplicantView:
+    row = await adapters.get_applicant(db, applicant_id)
+    if row is None:
+        raise NotFound(f"no applicant {applicant_id}")
+    return ApplicantView(applicant_id=row["id"], **{k: row[k] for k in ApplicantView.model_fields if k in row})
+
+
+@router.delete("/applicants/{applicant_id}", status_code=204, tags=["applicants"])
+async def erase_applicant(applicant_id: UUID, db: Pool) -> Response:
+    """Erasure request: the person's data is removed; the anonymous facts of their
+    applications stay (no event ever carried the personal data)."""
+    async with db.acquire() as conn, conn.transaction():
+        await service_layer.erase_applicant(conn, applicant_id)
+    return Response(status_code=204)
+
+
+# --- reference data ----------------------------------------------------------------
+
+
+@router.get("/competences", tags=["reference"])
+async def competences() -> dict[str, str]:
+    """The shared competence catalogue: code → label."""
+    from alize_contracts.competences import CATALOGUE
+
+    return CATALOGUE

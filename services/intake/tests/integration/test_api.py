@@ -1,30 +1,28 @@
-"""Intake against real PostgreSQL and Kafka: a submission commits the application
-and its event together, the relay publishes it; bad input changes nothing."""
+"""Intake against real PostgreSQL and Kafka: commands commit their state and
+their events together, the relay publishes them; refusals change nothing."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
-import asyncpg
 import httpx
 import pytest
 from alize_contracts import topics
+from alize_chassis.db import create_pool
 from devstack.infra import Infra
-from devstack.testing import count, eventually, find_message, running
+from devstack.testing import count, eventually, fetch, find_message, running
+from intake import adapters
 from intake.app import create_app
+from intake.domain import Call
+from intake.service_layer import close_calls_past_their_deadline
 from intake.settings import IntakeSettings
 
 pytestmark = pytest.mark.infra
 
-VALID: dict[str, Any] = {
-    "territory": "indre",
-    "programme": "skill_sponsorship",
-    "firm_id": "404 833 048",
-    "jobs_planned": {"created": 3, "maintained": 12},
-    "baseline_headcount": 12,
-    "skills_needed": ["sales"],
-}
+TODAY = datetime.now(UTC).date()
 
 
 @pytest.fixture
@@ -33,64 +31,228 @@ async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncC
         yield http
 
 
-async def test_submission_is_stored_and_published(
-    client: httpx.AsyncClient, database_url: str, infrastructure: Infra
-) -> None:
-    response = await client.post("/applications", json=VALID)
+async def _open_call(client: httpx.AsyncClient, territory: str, programme: str = "skill_sponsorship") -> str:
+    response = await client.post("/calls", json={
+        "territory": territory, "programme": programme, "opens_on": (TODAY - timedelta(days=30)).isoformat(),
+        "closes_on": (TODAY + timedelta(days=30)).isoformat(), "skill_days_budget": 60,
+        "advances_budget_cents": 10_000_000,
+    })
     assert response.status_code == 201, response.text
-    body = response.json()
-    assert body["firm_id"] == "404833048"
-    assert (await client.get(f"/applications/{body['application_id']}")).json() == body
+    call_id: str = response.json()["call_id"]
+    return call_id
 
-    conn = await asyncpg.connect(database_url, server_settings={"search_path": "intake"})
-    try:
-        published = await eventually(
-            lambda: conn.fetchrow(
-                "SELECT id, published_at FROM outbox WHERE aggregateid = $1", body["application_id"]
-            ),
-            lambda row: row is not None and row["published_at"] is not None,
-        )
-    finally:
-        await conn.close()
-    assert published is not None and published["published_at"] is not None
-    found = await find_message(
-        infrastructure.kafka_bootstrap_servers,
-        topics.APPLICATIONS,
-        lambda headers, _: headers.get("ce_id") == str(published["id"]).encode(),
+
+def _application(call_id: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "call_id": call_id, "firm_id": "404 833 048", "sector": "C25.62", "project_kind": "development",
+        "project_summary": "A second production line for machined parts.",
+        "jobs_planned": {"created": 3, "maintained": 12}, "baseline_headcount": 12,
+        "skills_needed": ["sales"], **overrides,
+    }
+
+
+async def _event_types(database_url: str) -> list[str]:
+    return [r["type"] for r in await fetch(database_url, "intake", "SELECT type FROM outbox ORDER BY seq")]
+
+
+async def test_a_submission_is_screened_stored_and_published(
+    client: httpx.AsyncClient, database_url: str, infrastructure: Infra, territory: str
+) -> None:
+    call_id = await _open_call(client, territory)
+    draft = await client.post("/applications", json=_application(call_id))
+    assert draft.status_code == 201, draft.text
+    body = draft.json()
+    assert (body["status"], body["firm_id"], body["firm_size"], body["territory"]) == (
+        "draft", "404833048", "small", territory)
+    assert await _event_types(database_url) == ["org.alize.intake.call.opened.v1"]  # a draft publishes nothing
+
+    submitted = await client.post(f"/applications/{body['application_id']}/submit")
+    assert submitted.status_code == 200, submitted.text
+    assert (submitted.json()["status"], submitted.json()["screened_eligible"]) == ("submitted", True)
+    assert await _event_types(database_url) == [
+        "org.alize.intake.call.opened.v1",
+        "org.alize.intake.application.submitted.v1",
+        "org.alize.intake.application.screened.v1",
+    ]
+    rows = await eventually(
+        lambda: fetch(database_url, "intake", "SELECT id, published_at FROM outbox WHERE aggregateid = $1",
+                      body["application_id"]),
+        lambda rows: all(r["published_at"] for r in rows),
     )
+    found = await find_message(infrastructure.kafka_bootstrap_servers, topics.APPLICATIONS,
+                               lambda headers, _: headers.get("ce_id") == str(rows[0]["id"]).encode())
     assert found is not None
     headers, value = found
     assert headers["ce_type"] == b"org.alize.intake.application.submitted.v1"
-    assert headers["ce_source"] == b"/territories/indre/intake"
-    assert b"traceparent" not in headers or headers["traceparent"].startswith(b"00-")
-    assert body["application_id"].encode() in value
+    assert headers["ce_source"] == f"/territories/{territory}/intake".encode()
+    assert headers["traceparent"].startswith(b"00-")
+    assert body["application_id"].encode() in value and call_id.encode() in value
+
+
+async def test_the_same_idempotency_key_creates_one_application(
+    client: httpx.AsyncClient, database_url: str, territory: str
+) -> None:
+    call_id = await _open_call(client, territory)
+    request = _application(call_id, submit=True)
+    key = {"Idempotency-Key": f"retry-{uuid4()}"}
+    first = await client.post("/applications", json=request, headers=key)
+    again = await client.post("/applications", json=request, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert await count(database_url, "intake", "applications") == 1
+    assert (await _event_types(database_url)).count("org.alize.intake.application.submitted.v1") == 1
+
+    reused = await client.post("/applications", json={**request, "baseline_headcount": 13}, headers=key)
+    assert reused.status_code == 422 and "already used for a different request" in reused.text
+    assert await count(database_url, "intake", "applications") == 1
+
+
+async def test_screening_applies_the_territorys_rules(
+    client: httpx.AsyncClient, database_url: str, territory: str
+) -> None:
+    rules = {"min_jobs_planned": 20, "max_headcount": 10, "min_firm_age_months": 0}
+    response = await client.put(f"/territories/{territory}/eligibility-rules/skill_sponsorship", json=rules)
+    assert response.status_code == 200
+    call_id = await _open_call(client, territory)
+    response = await client.post("/applications", json=_application(call_id, submit=True))
+    assert response.status_code == 201
+    assert response.json()["screened_eligible"] is False
+    assert response.json()["screening_reasons"] == [
+        "Jobs planned (15) are below the minimum of 20 for this programme in this territory.",
+        "Headcount (12) is above the maximum of 10.",
+    ]
+    screened = await fetch(database_url, "intake", "SELECT payload FROM outbox WHERE type LIKE '%screened%'")
+    assert screened[0]["payload"]["eligible"] is False  # type: ignore[index]
+    assert len(screened[0]["payload"]["reasons"]) == 2  # type: ignore[index]
+
+
+async def test_submitting_to_a_closed_call_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, database_url: str, territory: str
+) -> None:
+    call_id = await _open_call(client, territory)
+    draft = (await client.post("/applications", json=_application(call_id))).json()
+    closed = await client.post(f"/calls/{call_id}/close")
+    assert closed.status_code == 200 and closed.json()["closed_at"]
+    assert (await client.post(f"/calls/{call_id}/close")).status_code == 409
+    events_before = await _event_types(database_url)
+
+    response = await client.post(f"/applications/{draft['application_id']}/submit")
+    assert response.status_code == 422
+    assert f"call {call_id} is closed" in response.json()["detail"]
+    assert (await client.get(f"/applications/{draft['application_id']}")).json()["status"] == "draft"
+    response = await client.post("/applications", json=_application(call_id, submit=True))
+    assert response.status_code == 422 and "is closed" in response.text
+    assert await count(database_url, "intake", "applications") == 1
+    assert await _event_types(database_url) == events_before
+
+
+async def test_calls_past_their_deadline_are_closed(client: httpx.AsyncClient, database_url: str) -> None:
+    pool = await create_pool(database_url, "intake", max_size=2)
+    try:
+        past = Call(id=uuid4(), territory="indre", programme="skill_sponsorship", opens_on=date(2025, 10, 1),
+                    closes_on=date(2025, 12, 21), skill_days_budget=10, advances_budget_cents=0)
+        await adapters.add_call(pool, past)
+        assert await close_calls_past_their_deadline(pool) == 1
+        assert await close_calls_past_their_deadline(pool) == 0
+    finally:
+        await pool.close()
+    closed = await fetch(database_url, "intake", "SELECT payload FROM outbox WHERE type LIKE '%call.closed%'")
+    assert closed[0]["payload"]["reason"] == "deadline"  # type: ignore[index]
+
+
+async def test_withdrawal(client: httpx.AsyncClient, database_url: str, territory: str) -> None:
+    call_id = await _open_call(client, territory)
+    draft = (await client.post("/applications", json=_application(call_id))).json()
+    refused = await client.post(f"/applications/{draft['application_id']}/withdraw")
+    assert refused.status_code == 409 and "only a submitted application" in refused.text
+    await client.post(f"/applications/{draft['application_id']}/submit")
+    withdrawn = await client.post(f"/applications/{draft['application_id']}/withdraw")
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert (await _event_types(database_url))[-1] == "org.alize.intake.application.withdrawn.v1"
+
+
+async def test_personal_data_stays_in_intake_and_can_be_erased(
+    client: httpx.AsyncClient, database_url: str, territory: str
+) -> None:
+    call_id = await _open_call(client, territory, programme="self_employment")
+    contact = {"full_name": "Camille Martin", "email": "camille.martin@example.org", "phone": "+32 4 123 45 67",
+               "social_aid_status": "revenu d'intégration"}
+    response = await client.post("/applications", json=_application(
+        call_id, firm_id=None, sector=None, contact=contact, skills_needed=["business-plan"],
+        jobs_planned={"created": 1, "maintained": 0}, baseline_headcount=0, submit=True))
+    assert response.status_code == 201, response.text
+    application = response.json()
+    assert application["screened_eligible"] is True
+    applicant_id = application["applicant_id"]
+    assert (await client.get(f"/applicants/{applicant_id}")).json()["email"] == contact["email"]
+
+    outbox = await fetch(database_url, "intake", "SELECT payload::text AS p, headers::text AS h FROM outbox")
+    for row in outbox:
+        for secret in ("Camille", "camille.martin", "123 45 67", "intégration", applicant_id):
+            assert secret not in str(row["p"]) + str(row["h"])
+
+    assert (await client.delete(f"/applicants/{applicant_id}")).status_code == 204
+    erased = (await client.get(f"/applicants/{applicant_id}")).json()
+    assert erased["erased_at"] and not any(erased[k] for k in ("full_name", "email", "phone", "social_aid_status"))
+    kept = (await client.get(f"/applications/{application['application_id']}")).json()
+    assert kept["jobs_planned"] == {"created": 1, "maintained": 0} and kept["status"] == "submitted"
+    assert (await client.delete(f"/applicants/{uuid4()}")).status_code == 404
 
 
 BAD_INPUTS = [
-    ({**VALID, "firm_id": "404833049"}, "not a valid SIREN"),
-    ({**VALID, "firm_id": "12"}, "neither a SIREN"),
-    ({k: v for k, v in VALID.items() if k != "firm_id"}, "needs the firm's identifier"),
-    ({**VALID, "territory": "Indre (36)"}, "territory"),
-    ({**VALID, "programme": "lottery"}, "programme"),
-    ({**VALID, "jobs_planned": {"created": -1, "maintained": 0}}, "jobs_planned"),
-    ({**VALID, "jobs_planned": {"created": 1, "maintained": 13}}, "cannot exceed baseline_headcount"),
-    ({**VALID, "baseline_headcount": "many"}, "baseline_headcount"),
-    ({**VALID, "applicant_email": "jean@example.org"}, "applicant_email"),
+    ({"firm_id": "404833049"}, "not a valid SIREN"),
+    ({"firm_id": "12"}, "neither a SIREN"),
+    ({"firm_id": None}, "needs the firm's identifier"),
+    ({"programme": "lottery"}, "programme"),
+    ({"jobs_planned": {"created": -1, "maintained": 0}}, "jobs_planned"),
+    ({"jobs_planned": {"created": 1, "maintained": 13}}, "cannot exceed baseline_headcount"),
+    ({"baseline_headcount": "many"}, "baseline_headcount"),
+    ({"skills_needed": ["juggling"]}, "outside the competence catalogue"),
+    ({"sector": "manufacturing"}, "sector"),
+    ({"project_kind": "lottery"}, "project_kind"),
+    ({"contact": {"full_name": "X", "email": "not-an-email"}}, "email"),
+    ({"call_id": str(uuid4())}, "is not a known call"),
 ]
 
 
-@pytest.mark.parametrize(("body", "message"), BAD_INPUTS, ids=[m for _, m in BAD_INPUTS])
-async def test_bad_input_is_refused_clearly_and_changes_nothing(
-    client: httpx.AsyncClient, database_url: str, body: dict[str, Any], message: str
+@pytest.mark.parametrize(("overrides", "message"), BAD_INPUTS, ids=[m for _, m in BAD_INPUTS])
+async def test_bad_application_is_refused_clearly_and_changes_nothing(
+    client: httpx.AsyncClient, database_url: str, territory: str, overrides: dict[str, Any], message: str
 ) -> None:
-    response = await client.post("/applications", json=body)
+    call_id = await _open_call(client, territory)
+    response = await client.post("/applications", json={**_application(call_id, submit=True), **overrides})
     assert response.status_code == 422
     assert message in response.text
     assert await count(database_url, "intake", "applications") == 0
+    assert await count(database_url, "intake", "applicants") == 0
+    assert await _event_types(database_url) == ["org.alize.intake.call.opened.v1"]
+
+
+BAD_CALLS = [
+    ({"opens_on": (TODAY - timedelta(days=9)).isoformat(), "closes_on": (TODAY - timedelta(days=1)).isoformat()},
+     "is in the past"),
+    ({"opens_on": (TODAY + timedelta(days=40)).isoformat()}, "is before opens_on"),
+    ({"skill_days_budget": -1}, "skill_days_budget"),
+    ({"territory": "Indre (36)"}, "territory"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "message"), BAD_CALLS, ids=[m for _, m in BAD_CALLS])
+async def test_bad_call_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, database_url: str, overrides: dict[str, Any], message: str
+) -> None:
+    response = await client.post("/calls", json={
+        "territory": "indre", "programme": "skill_sponsorship", "opens_on": TODAY.isoformat(),
+        "closes_on": (TODAY + timedelta(days=30)).isoformat(), "skill_days_budget": 60,
+        "advances_budget_cents": 0, **overrides,
+    })
+    assert response.status_code == 422 and message in response.text
+    assert await count(database_url, "intake", "calls") == 0
     assert await count(database_url, "intake", "outbox") == 0
 
 
-async def test_unknown_application_is_404(client: httpx.AsyncClient) -> None:
-    response = await client.get("/applications/8d5c1f0e-0000-4000-8000-000000000000")
-    assert response.status_code == 404
-    assert "no application" in response.json()["detail"]
+async def test_unknown_things_are_404(client: httpx.AsyncClient) -> None:
+    for path in (f"/applications/{uuid4()}", f"/calls/{uuid4()}", f"/applicants/{uuid4()}"):
+        response = await client.get(path)
+        assert response.status_code == 404 and "no " in response.json()["detail"]
+    assert (await client.post(f"/applications/{uuid4()}/submit")).status_code == 404

@@ -1,9 +1,14 @@
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any
 from uuid import uuid4
 
 import pytest
-from alize_chassis.errors import Rejected
-from intake.domain import Application, normalise_firm_id
+from alize_chassis.errors import Conflict, Rejected
+from intake.domain import Application, Call, EligibilityRules, normalise_firm_id, screen, size_class
+
+TODAY = date(2026, 11, 2)
+NOW = datetime(2026, 11, 2, 10, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -25,26 +30,92 @@ def test_bad_firm_identifiers_are_refused_with_the_reason(raw: str) -> None:
         normalise_firm_id(raw)
 
 
-def _application(**overrides: object) -> Application:
-    values: dict[str, object] = {
-        "id": uuid4(),
-        "territory": "indre",
-        "programme": "skill_sponsorship",
-        "firm_id": "404833048",
-        "submitted_at": datetime.now(UTC),
-        "jobs_planned_created": 2,
-        "jobs_planned_maintained": 5,
-        "baseline_headcount": 5,
+def _call(**overrides: Any) -> Call:
+    values: dict[str, Any] = {
+        "id": uuid4(), "territory": "indre", "programme": "skill_sponsorship", "opens_on": date(2026, 10, 1),
+        "closes_on": date(2026, 12, 21), "skill_days_budget": 100.0, "advances_budget_cents": 10_000_000,
     }
-    return Application(**{**values, **overrides})  # type: ignore[arg-type]
+    return Call(**{**values, **overrides})
 
 
-def test_skill_sponsorship_needs_a_firm() -> None:
-    with pytest.raises(Rejected, match="firm"):
+def _application(**overrides: Any) -> Application:
+    values: dict[str, Any] = {
+        "id": uuid4(), "call": _call(), "firm_id": "404833048", "applicant_id": None,
+        "jobs_planned_created": 2, "jobs_planned_maintained": 5, "baseline_headcount": 5,
+        "skills_needed": ["sales"], "project_kind": "development", "project_summary": "New product line",
+        "sector": "C25", "firm_created_on": date(2015, 3, 1),
+    }
+    return Application(**{**values, **overrides})
+
+
+def test_a_call_accepts_submissions_only_between_its_dates_and_while_open() -> None:
+    call = _call()
+    call.accepts_on(date(2026, 10, 1))
+    call.accepts_on(date(2026, 12, 21))  # the last day counts
+    with pytest.raises(Rejected, match="opens on 2026-10-01"):
+        call.accepts_on(date(2026, 9, 30))
+    with pytest.raises(Rejected, match="closed on 2026-12-21"):
+        call.accepts_on(date(2026, 12, 22))
+    closed, reason = call.close(NOW)
+    assert reason == "closed_early"
+    with pytest.raises(Rejected, match="is closed"):
+        closed.accepts_on(TODAY)
+    with pytest.raises(Conflict, match="already closed"):
+        closed.close(NOW)
+    assert call.close(datetime(2026, 12, 22, tzinfo=UTC))[1] == "deadline"
+    with pytest.raises(Rejected, match="before opens_on"):
+        _call(closes_on=date(2026, 9, 1))
+
+
+def test_submit_and_withdraw_follow_the_lifecycle() -> None:
+    draft = _application()
+    submitted = draft.submit(NOW)
+    assert (submitted.status, submitted.submitted_at) == ("submitted", NOW)
+    with pytest.raises(Conflict, match="already submitted"):
+        submitted.submit(NOW)
+    with pytest.raises(Conflict, match="only a submitted application"):
+        draft.withdraw()
+    assert submitted.withdraw().status == "withdrawn"
+    with pytest.raises(Rejected, match="closed on"):
+        _application(call=_call(closes_on=date(2026, 11, 1))).submit(NOW)
+
+
+def test_application_rules() -> None:
+    with pytest.raises(Rejected, match="needs the firm's identifier"):
         _application(firm_id=None)
-    assert _application(programme="self_employment", firm_id=None).firm_id is None
-
-
-def test_cannot_maintain_more_jobs_than_the_baseline() -> None:
-    with pytest.raises(Rejected, match="baseline_headcount"):
+    assert _application(call=_call(programme="self_employment"), firm_id=None).firm_id is None
+    with pytest.raises(Rejected, match="cannot exceed baseline_headcount"):
         _application(jobs_planned_maintained=6, baseline_headcount=5)
+    with pytest.raises(Rejected, match="outside the competence catalogue: juggling"):
+        _application(skills_needed=["sales", "juggling"])
+
+
+def test_screening_gives_every_reason() -> None:
+    rules = EligibilityRules(min_jobs_planned=3, max_headcount=50, min_firm_age_months=24)
+    assert screen(_application(), rules, TODAY, has_contact=False) == []
+    reasons = screen(
+        _application(project_kind=None, project_summary=None, skills_needed=[], sector=None,
+                     jobs_planned_created=1, jobs_planned_maintained=1, baseline_headcount=60,
+                     firm_created_on=date(2025, 12, 1)),
+        rules, TODAY, has_contact=False,
+    )
+    assert reasons == [
+        "Incomplete: the project kind (development, takeover, recovery, creation) is missing.",
+        "Incomplete: the project summary is missing.",
+        "Incomplete: no skills needed are listed.",
+        "Incomplete: the firm's sector (NACE code) is missing.",
+        "Jobs planned (2) are below the minimum of 3 for this programme in this territory.",
+        "Headcount (60) is above the maximum of 50.",
+        "The firm is 11 months old; the minimum is 24 months.",
+    ]
+    person = replace(_application(call=_call(programme="self_employment"), firm_id=None))
+    assert screen(person, rules, TODAY, has_contact=False) == [
+        "Incomplete: the project holder's contact details are missing."
+    ]
+    assert screen(person, rules, TODAY, has_contact=True) == []
+
+
+def test_size_classes() -> None:
+    assert [size_class(n) for n in (0, 9, 10, 49, 50, 249, 250)] == [
+        "micro", "micro", "small", "small", "medium", "medium", "large"
+    ]
