@@ -107,15 +107,11 @@ def test_no_personal_data_fields(event_type: str) -> None:
 
 
 RELEASED = [
-    (release, t, schema)
-    for release, schemas in released_schemas(COMPAT_DIR).items()
-    for t, schema in schemas.items()
+    (release, t, schema) for release, schemas in released_schemas(COMPAT_DIR).items() for t, schema in schemas.items()
 ]
 
 
-@pytest.mark.parametrize(
-    ("release", "event_type", "schema"), RELEASED, ids=[f"{t}@{r}" for r, t, _ in RELEASED]
-)
+@pytest.mark.parametrize(("release", "event_type", "schema"), RELEASED, ids=[f"{t}@{r}" for r, t, _ in RELEASED])
 def test_schemas_changed_only_compatibly_since_each_release(
     release: str, event_type: str, schema: dict[str, Any]
 ) -> None:

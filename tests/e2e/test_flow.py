@@ -51,9 +51,7 @@ def _urls(stack: Stack) -> dict[str, str]:
     return {name: stack.url(name) for name in stack.processes}
 
 
-async def test_scenario_yields_exactly_the_expected_metrics_per_territory(
-    stack: Stack, isolation_id: str
-) -> None:
+async def test_scenario_yields_exactly_the_expected_metrics_per_territory(stack: Stack, isolation_id: str) -> None:
     cases = scenario.cases(indre=f"indre-{isolation_id}", gard=f"gard-cevennes-{isolation_id}")
     outcome = await scenario.run(_urls(stack), cases)
     assert len(outcome.refusals) == 3  # the days over budget the scenario tries
@@ -118,9 +116,7 @@ async def test_one_applications_journey_is_one_trace_across_all_services(
     submission = [s for s in spans if s.kind == "server" and s.service == "alize-intake"]
     assert submission and submission[0].parent_span_id == "", "the HTTP submission is the root"
 
-    produced = {
-        (s.service, s.attributes.get("messaging.destination.name")) for s in spans if s.kind == "producer"
-    }
+    produced = {(s.service, s.attributes.get("messaging.destination.name")) for s in spans if s.kind == "producer"}
     assert produced >= {
         ("alize-intake", "alize.intake.applications"),
         ("alize-committee", "alize.committee.projects"),
@@ -129,9 +125,7 @@ async def test_one_applications_journey_is_one_trace_across_all_services(
     }, produced
     # FastStream names the topic a consumed message was published to this way.
     consumed = {
-        (s.service, s.attributes.get("messaging.destination_publish.name"))
-        for s in spans
-        if s.kind == "consumer"
+        (s.service, s.attributes.get("messaging.destination_publish.name")) for s in spans if s.kind == "consumer"
     }
     assert consumed >= {
         ("alize-committee", "alize.intake.applications"),

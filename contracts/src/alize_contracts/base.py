@@ -8,9 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 # A territory is a local network ("bassin"), named by a stable lowercase slug:
 # "indre", "marseille-metropole", "gard-cevennes", "basse-meuse".
-Territory = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=2, max_length=63)
-]
+Territory = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=2, max_length=63)]
 
 # Firm identifiers are public business registry numbers, normalised without
 # separators: a French SIREN (9 digits) or SIRET (14 digits), or a Belgian

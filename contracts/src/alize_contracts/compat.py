@@ -75,9 +75,7 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 def released_schemas(compat_dir: Path) -> dict[str, dict[str, dict[str, Any]]]:
     """{release: {event type: schema}} for every frozen release under compat_dir."""
     return {
-        release.name: {
-            p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(release.glob("*.json"))
-        }
+        release.name: {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(release.glob("*.json"))}
         for release in sorted(compat_dir.iterdir())
         if release.is_dir()
     }

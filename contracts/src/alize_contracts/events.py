@@ -85,13 +85,9 @@ class ApplicationSubmitted(Event):
 
     application_id: UUID
     programme: Programme
-    firm_id: FirmId | None = Field(
-        description="Registry number of the firm; null for a person with no firm yet."
-    )
+    firm_id: FirmId | None = Field(description="Registry number of the firm; null for a person with no firm yet.")
     submitted_at: datetime
-    jobs_planned: Jobs = Field(
-        description="Jobs the applicant plans over three years, as stated at application."
-    )
+    jobs_planned: Jobs = Field(description="Jobs the applicant plans over three years, as stated at application.")
     baseline_headcount: Headcount
     skills_needed: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
         default_factory=list, max_length=50, description="Competence codes from the shared catalogue."
@@ -117,9 +113,7 @@ class ApplicationScreened(Event):
     call_id: UUID | None = None
     screened_at: datetime
     eligible: bool
-    reasons: list[Text] = Field(
-        default_factory=list, description="Why it is not eligible (empty when eligible)."
-    )
+    reasons: list[Text] = Field(default_factory=list, description="Why it is not eligible (empty when eligible).")
 
 
 class ApplicationWithdrawn(Event):
@@ -174,9 +168,7 @@ class ProjectRejected(Event):
     application_id: UUID
     programme: Programme
     decided_at: datetime
-    reason: Text = Field(
-        description="Why the committee rejected the project (about the project, not a person)."
-    )
+    reason: Text = Field(description="Why the committee rejected the project (about the project, not a person).")
     # Added in contracts 1.1.0.
     session_id: UUID | None = None
 

@@ -53,12 +53,15 @@ async def run_once(
             INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, response)
             VALUES ($1, $2, $3, 0, 'null') ON CONFLICT DO NOTHING RETURNING true
             """,
-            scope, key, digest,
+            scope,
+            key,
+            digest,
         )
         if not claimed:
             stored = await conn.fetchrow(
                 "SELECT fingerprint, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2",
-                scope, key,
+                scope,
+                key,
             )
             if stored["fingerprint"] != digest:
                 raise KeyReused(f"Idempotency-Key {key!r} was already used for a different request")
@@ -66,6 +69,9 @@ async def run_once(
         response = json.loads(json.dumps(await command(conn), default=str))
         await conn.execute(
             "UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE scope = $1 AND key = $2",
-            scope, key, status_code, response,
+            scope,
+            key,
+            status_code,
+            response,
         )
         return status_code, response

@@ -132,18 +132,14 @@ def create_service_app(
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     rt: Runtime = app.state.runtime
     settings = rt.settings
-    await db.migrate(
-        settings.database_url, settings.db_schema, [CHASSIS_MIGRATIONS, app.state.migrations_dir]
-    )
+    await db.migrate(settings.database_url, settings.db_schema, [CHASSIS_MIGRATIONS, app.state.migrations_dir])
     await ensure_topics(
         settings.kafka_bootstrap_servers,
         platform_topics(),
         settings.kafka_partitions,
         settings.kafka_replication_factor,
     )
-    rt._pool = await db.create_pool(
-        settings.database_url, settings.db_schema, max_size=settings.db_pool_max_size
-    )
+    rt._pool = await db.create_pool(settings.database_url, settings.db_schema, max_size=settings.db_pool_max_size)
     relay = None
     try:
         await rt.broker.start()
@@ -156,9 +152,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                 poll_seconds=settings.relay_poll_seconds,
             )
             await relay.start()
-        background = [
-            asyncio.create_task(_repeat(task, rt.pool), name=task.name) for task in app.state.periodic
-        ]
+        background = [asyncio.create_task(_repeat(task, rt.pool), name=task.name) for task in app.state.periodic]
         try:
             yield
         finally:

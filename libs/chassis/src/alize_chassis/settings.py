@@ -27,9 +27,7 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(
         default=5, ge=1, description="Attempts before a message goes to the dead-letter topic."
     )
-    consumer_group_prefix: str = Field(
-        default="alize", description="Consumer groups are '<prefix>.<service>'."
-    )
+    consumer_group_prefix: str = Field(default="alize", description="Consumer groups are '<prefix>.<service>'.")
 
     @property
     def consumer_group(self) -> str:

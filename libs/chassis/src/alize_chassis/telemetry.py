@@ -24,9 +24,7 @@ def _exporter_wanted() -> bool:
     choice = os.environ.get("OTEL_TRACES_EXPORTER")
     if choice is not None:
         return choice.strip().lower() == "otlp"
-    return any(
-        os.environ.get(v) for v in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-    )
+    return any(os.environ.get(v) for v in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
 
 
 def configure_tracing(default_service_name: str) -> TracerProvider | None:

@@ -27,10 +27,7 @@ async def ensure_topics(
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):  # another service won the race
                 await admin.create_topics(
-                    [
-                        NewTopic(n, num_partitions=partitions, replication_factor=replication_factor)
-                        for n in missing
-                    ]
+                    [NewTopic(n, num_partitions=partitions, replication_factor=replication_factor) for n in missing]
                 )
     finally:
         await admin.close()

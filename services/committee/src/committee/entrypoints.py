@@ -1,72 +1,278 @@
-"""HTTP API of the committee."""
+"""HTTP API of the committee: members, sessions and their decisions, partners, docket."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import asyncpg
 from alize_chassis.service import pool
+from alize_contracts import FirmId, Territory
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from committee import adapters, service_layer
-from committee.domain import Approval, Rejection
+from committee.domain import Approval, Assignment, Deferral, Outcome, Rejection
 
-router = APIRouter(tags=["committee"])
+router = APIRouter()
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
+HalfDays = Annotated[Decimal, Field(ge=0, le=10_000, multiple_of=Decimal("0.5"))]
 
 
-class Approve(BaseModel):
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    outcome: Literal["approve"]
-    skill_days: Annotated[float, Field(ge=0, le=10_000, multiple_of=0.5)] = Field(
-        description="Skill days contracted, in half days."
-    )
-    advance_amount_cents: Annotated[int, Field(gt=0, le=100_000_000)] | None = None
 
 
-class Reject(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    outcome: Literal["reject"]
-    reason: Annotated[str, Field(min_length=3, max_length=500)]
+# --- members ---------------------------------------------------------------------------
 
 
-class DecisionView(BaseModel):
+class NewMember(Strict):
+    territory: Territory
+    full_name: Annotated[str, Field(min_length=1, max_length=200)]
+    email: EmailStr
+    organisation: Annotated[str, Field(max_length=200)] | None = None
+    partner_id: UUID | None = Field(default=None, description="The partner company the member works for, if any.")
+
+
+class ConflictOfInterest(Strict):
+    """A member's tie to a firm or to a partner company: the member abstains on its projects."""
+
+    firm_id: FirmId | None = None
+    partner_id: UUID | None = None
+
+    @model_validator(mode="after")
+    def one_tie(self) -> ConflictOfInterest:
+        if (self.firm_id is None) == (self.partner_id is None):
+            raise ValueError("give exactly one of firm_id or partner_id")
+        return self
+
+
+@router.post("/members", status_code=201, tags=["members"])
+async def add_member(body: NewMember, db: Pool) -> dict[str, UUID]:
+    async with db.acquire() as conn, conn.transaction():
+        member_id = await service_layer.add_member(conn, body.territory, body.model_dump(exclude={"territory"}))
+    return {"member_id": member_id}
+
+
+@router.post("/members/{member_id}/conflicts", status_code=201, tags=["members"])
+async def declare_conflict(member_id: UUID, body: ConflictOfInterest, db: Pool) -> ConflictOfInterest:
+    async with db.acquire() as conn, conn.transaction():
+        await service_layer.declare_conflict(conn, member_id, body.firm_id, body.partner_id)
+    return body
+
+
+# --- sessions --------------------------------------------------------------------------
+
+
+class NewSession(Strict):
+    territory: Territory
+    held_on: date
+    quorum: Annotated[int, Field(ge=1, le=100)]
+    member_ids: list[UUID] = Field(min_length=1, max_length=100, description="Members sitting in the session.")
+
+
+class SessionView(BaseModel):
+    session_id: UUID
+    territory: str
+    held_on: date
+    quorum: int
+    member_ids: list[UUID]
+    held_at: datetime | None
+
+
+class PartnerDays(Strict):
+    partner_id: UUID
+    competence: Annotated[str, Field(min_length=1, max_length=64)]
+    days: Annotated[Decimal, Field(gt=0, le=10_000, multiple_of=Decimal("0.5"))]
+
+
+class Decision(Strict):
     application_id: UUID
-    status: str
-    decided_at: datetime | None
+    outcome: Literal["approve", "reject", "defer"]
+    voters: list[UUID] = Field(min_length=1, description="Members who voted; conflicted members abstain.")
+    skill_days: HalfDays | None = Field(default=None, description="approve: skill days contracted.")
+    partners: list[PartnerDays] = Field(default_factory=list, description="approve: who lends which skills.")
+    advance_amount_cents: Annotated[int, Field(gt=0, le=100_000_000)] | None = None
+    reason: Annotated[str, Field(min_length=3, max_length=500)] | None = Field(
+        default=None, description="reject/defer: why (about the project, never about a person)."
+    )
+
+    @model_validator(mode="after")
+    def fields_fit_outcome(self) -> Decision:
+        if self.outcome == "approve":
+            if self.skill_days is None:
+                raise ValueError("an approval needs skill_days (0 for an advance only)")
+            if self.reason is not None:
+                raise ValueError("an approval takes no reason")
+        else:
+            if not self.reason:
+                raise ValueError(f"to {self.outcome} needs a reason")
+            if self.skill_days is not None or self.partners or self.advance_amount_cents is not None:
+                raise ValueError(f"to {self.outcome} takes no skill days, partners or advance")
+        return self
+
+    def as_outcome(self) -> Outcome:
+        if self.outcome == "approve":
+            assert self.skill_days is not None
+            return Approval(
+                skill_days=self.skill_days,
+                advance_amount_cents=self.advance_amount_cents,
+                partners=tuple(Assignment(p.partner_id, p.competence, p.days) for p in self.partners),
+            )
+        assert self.reason is not None
+        return Rejection(self.reason) if self.outcome == "reject" else Deferral(self.reason)
 
 
-class DocketEntryView(DecisionView):
+class SessionDecisions(Strict):
+    decisions: list[Decision] = Field(min_length=1, max_length=200)
+
+
+def _session_view(session: Any) -> SessionView:
+    return SessionView(
+        session_id=session.id,
+        territory=session.territory,
+        held_on=session.held_on,
+        quorum=session.quorum,
+        member_ids=sorted(session.member_ids),
+        held_at=session.held_at,
+    )
+
+
+@router.post("/sessions", status_code=201, tags=["sessions"])
+async def plan_session(body: NewSession, db: Pool) -> SessionView:
+    async with db.acquire() as conn, conn.transaction():
+        session = await service_layer.plan_session(conn, body.territory, body.held_on, body.quorum, body.member_ids)
+    return _session_view(session)
+
+
+@router.get("/sessions/{session_id}", tags=["sessions"])
+async def get_session(session_id: UUID, db: Pool) -> SessionView:
+    return _session_view(await service_layer.get_session(db, session_id))
+
+
+class DocketEntryView(BaseModel):
+    application_id: UUID
     territory: str
     programme: str
     firm_id: str | None
+    call_id: UUID | None
     jobs_planned_created: int
     jobs_planned_maintained: int
+    skills_needed: list[str]
+    eligible: bool | None
+    screening_reasons: list[str]
+    status: str
+    decided_at: datetime | None
     skill_days: float | None
     advance_amount_cents: int | None
     rejection_reason: str | None
 
 
-@router.post("/applications/{application_id}/decision", status_code=201)
-async def record_decision(
-    application_id: UUID, body: Annotated[Approve | Reject, Field(discriminator="outcome")], db: Pool
-) -> DecisionView:
-    decision = (
-        Approval(skill_days=body.skill_days, advance_amount_cents=body.advance_amount_cents)
-        if isinstance(body, Approve)
-        else Rejection(reason=body.reason)
-    )
-    entry = await service_layer.decide(db, application_id, decision)
-    return DecisionView(application_id=entry.application_id, status=entry.status, decided_at=entry.decided_at)
+@router.get("/sessions/{session_id}/agenda", tags=["sessions"])
+async def agenda(session_id: UUID, db: Pool) -> list[DocketEntryView]:
+    """Eligible applications of the session's territory awaiting a decision (deferred ones included)."""
+    session = await service_layer.get_session(db, session_id)
+    return [DocketEntryView.model_validate(e) for e in await adapters.agenda(db, session.territory)]
 
 
-@router.get("/docket")
+@router.post("/sessions/{session_id}/decisions", status_code=201, tags=["sessions"])
+async def record_decisions(session_id: UUID, body: SessionDecisions, db: Pool) -> dict[str, Any]:
+    """Record the session's decisions in one go: all are recorded, or none (4xx naming the first refusal)."""
+    votes = [service_layer.Vote(d.application_id, d.as_outcome(), tuple(d.voters)) for d in body.decisions]
+    async with db.acquire() as conn, conn.transaction():
+        counts = await service_layer.record_session(conn, session_id, votes)
+    return {"session_id": session_id, "decisions": counts}
+
+
+@router.get("/docket", tags=["sessions"])
 async def docket(
     db: Pool,
     territory: str | None = None,
-    status: Annotated[Literal["pending", "approved", "rejected"] | None, Query()] = None,
+    status: Annotated[Literal["pending", "approved", "rejected", "deferred", "withdrawn"] | None, Query()] = None,
 ) -> list[DocketEntryView]:
     return [DocketEntryView.model_validate(e) for e in await adapters.list_entries(db, territory, status)]
+
+
+# --- partners --------------------------------------------------------------------------
+
+
+class Site(Strict):
+    territory: Territory
+    city: Annotated[str, Field(max_length=120)] | None = None
+
+
+class PartnerContact(Strict):
+    """Personal data: kept in the committee's database only."""
+
+    full_name: Annotated[str, Field(min_length=1, max_length=200)]
+    email: EmailStr
+
+
+class NewPartner(Strict):
+    company_name: Annotated[str, Field(min_length=1, max_length=200)]
+    territory: Territory = Field(description="The territory whose network the company joins.")
+    sites: list[Site] = Field(min_length=1, max_length=50)
+    contact: PartnerContact | None = None
+
+
+class CompetenceOffer(Strict):
+    site_id: UUID
+    competence: Annotated[str, Field(min_length=1, max_length=64)]
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    yearly_capacity_days: HalfDays
+
+
+@router.post("/partners", status_code=201, tags=["partners"])
+async def add_partner(body: NewPartner, db: Pool) -> dict[str, Any]:
+    async with db.acquire() as conn, conn.transaction():
+        partner_id, sites = await service_layer.add_partner(
+            conn,
+            body.company_name,
+            body.territory,
+            body.contact.model_dump() if body.contact else None,
+            [(s.territory, s.city) for s in body.sites],
+        )
+    return {"partner_id": partner_id, "sites": [{"site_id": i, "territory": t, "city": c} for i, t, c in sites]}
+
+
+@router.post("/partners/{partner_id}/competences", status_code=201, tags=["partners"])
+async def offer_competence(partner_id: UUID, body: CompetenceOffer, db: Pool) -> CompetenceOffer:
+    async with db.acquire() as conn, conn.transaction():
+        await service_layer.offer_competence(
+            conn, partner_id, body.site_id, body.competence, body.year, body.yearly_capacity_days
+        )
+    return body
+
+
+@router.get("/partners", tags=["partners"])
+async def partners(db: Pool, territory: str | None = None) -> list[dict[str, Any]]:
+    return await adapters.list_partners(db, territory)
+
+
+class SuggestionView(BaseModel):
+    partner_id: UUID
+    company_name: str
+    competences: list[str]
+    remaining_days: float
+    same_territory: bool
+
+
+@router.get("/applications/{application_id}/partner-suggestions", tags=["partners"])
+async def partner_suggestions(
+    application_id: UUID, db: Pool, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
+) -> list[SuggestionView]:
+    """Partners ranked for the application: same territory first, then overlap of needed and offered
+    competences, then remaining capacity in `year` (default: this year)."""
+    found = await service_layer.suggestions(db, application_id, year or datetime.now().year)
+    return [
+        SuggestionView(
+            partner_id=s.partner_id,
+            company_name=s.company_name,
+            competences=list(s.competences),
+            remaining_days=float(s.remaining_days),
+            same_territory=s.same_territory,
+        )
+        for s in found
+    ]

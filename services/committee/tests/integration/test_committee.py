@@ -1,21 +1,24 @@
-"""Committee against real PostgreSQL and Kafka."""
+"""Committee against real PostgreSQL and Kafka: the docket fed by intake's events,
+sessions deciding with quorum and conflicts of interest, budgets and partners."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
 from alize_contracts import ApplicationSubmitted, Jobs
+from alize_contracts.events import ApplicationScreened, CallOpened
 from committee.app import create_app
 from committee.settings import CommitteeSettings
 from devstack.infra import Infra
 from devstack.testing import count, eventually, fetch, publish_event, running
 
 pytestmark = pytest.mark.infra
+FIRM = "404833048"
 
 
 @pytest.fixture
@@ -24,132 +27,323 @@ async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncC
         yield http
 
 
-def _submitted(territory: str) -> ApplicationSubmitted:
-    return ApplicationSubmitted(
+class World:
+    """A territory with a call, screened applications, a partner, members and a session."""
+
+    def __init__(self, client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str):
+        self.client, self.bootstrap, self.db, self.territory = (
+            client,
+            infrastructure.kafka_bootstrap_servers,
+            database_url,
+            territory,
+        )
+        self.call_id = uuid4()
+
+    async def open_call(self, advances_cents: int = 3_000_000, days: float = 20) -> None:
+        await publish_event(
+            self.bootstrap,
+            CallOpened(
+                territory=self.territory,
+                call_id=self.call_id,
+                programme="skill_sponsorship",
+                opens_on=date(2026, 1, 1),
+                closes_on=date(2026, 12, 21),
+                skill_days_budget=days,
+                advances_budget_cents=advances_cents,
+            ),
+        )
+
+    async def application(self, *, eligible: bool = True, firm_id: str = FIRM) -> UUID:
+        application_id = uuid4()
+        await publish_event(
+            self.bootstrap,
+            ApplicationSubmitted(
+                territory=self.territory,
+                application_id=application_id,
+                programme="skill_sponsorship",
+                firm_id=firm_id,
+                submitted_at=datetime.now(UTC),
+                jobs_planned=Jobs(created=2, maintained=5),
+                baseline_headcount=5,
+                skills_needed=["sales"],
+                call_id=self.call_id,
+            ),
+        )
+        await publish_event(
+            self.bootstrap,
+            ApplicationScreened(
+                territory=self.territory,
+                application_id=application_id,
+                programme="skill_sponsorship",
+                call_id=self.call_id,
+                screened_at=datetime.now(UTC),
+                eligible=eligible,
+                reasons=[] if eligible else ["Headcount (300) is above the maximum of 249."],
+            ),
+        )
+        await self.wait_screened(application_id)
+        return application_id
+
+    async def wait_screened(self, application_id: UUID) -> dict[str, Any]:
+        docket = await eventually(
+            lambda: self.client.get("/docket", params={"territory": self.territory}),
+            lambda r: any(e["application_id"] == str(application_id) and e["eligible"] is not None for e in r.json()),
+        )
+        return next(e for e in docket.json() if e["application_id"] == str(application_id))
+
+    async def partner(self, days: float = 10, competence: str = "sales") -> str:
+        response = await self.client.post(
+            "/partners",
+            json={
+                "company_name": "Groupe Chimie Centre",
+                "territory": self.territory,
+                "sites": [{"territory": self.territory, "city": "Châteauroux"}],
+                "contact": {"full_name": "Dominique Petit", "email": "d.petit@example.com"},
+            },
+        )
+        assert response.status_code == 201, response.text
+        partner = response.json()
+        offered = await self.client.post(
+            f"/partners/{partner['partner_id']}/competences",
+            json={
+                "site_id": partner["sites"][0]["site_id"],
+                "competence": competence,
+                "year": 2026,
+                "yearly_capacity_days": days,
+            },
+        )
+        assert offered.status_code == 201, offered.text
+        partner_id: str = partner["partner_id"]
+        return partner_id
+
+    async def member(self, **extra: Any) -> str:
+        response = await self.client.post(
+            "/members",
+            json={"territory": self.territory, "full_name": "Alex Durand", "email": "alex.durand@example.org", **extra},
+        )
+        assert response.status_code == 201, response.text
+        member_id: str = response.json()["member_id"]
+        return member_id
+
+    async def session(self, members: list[str], quorum: int = 2) -> str:
+        response = await self.client.post(
+            "/sessions",
+            json={"territory": self.territory, "held_on": "2026-04-14", "quorum": quorum, "member_ids": members},
+        )
+        assert response.status_code == 201, response.text
+        session_id: str = response.json()["session_id"]
+        return session_id
+
+    async def decide(self, session_id: str, *decisions: dict[str, Any]) -> httpx.Response:
+        return await self.client.post(f"/sessions/{session_id}/decisions", json={"decisions": list(decisions)})
+
+    async def footprint(self) -> tuple[int, int, list[Any]]:
+        """What a refused request must leave unchanged: events, decisions, docket statuses."""
+        statuses = await fetch(self.db, "committee", "SELECT application_id, status FROM docket ORDER BY 1")
+        return (await count(self.db, "committee", "outbox"), await count(self.db, "committee", "decisions"), statuses)
+
+
+@pytest.fixture
+async def world(client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str) -> World:
+    created = World(client, infrastructure, database_url, territory)
+    await created.open_call()
+    return created
+
+
+def approve(
+    application_id: UUID, voters: list[str], partner_id: str | None, days: float = 3, advance: int | None = None
+) -> dict[str, Any]:
+    return {
+        "application_id": str(application_id),
+        "outcome": "approve",
+        "voters": voters,
+        "skill_days": days,
+        "partners": [{"partner_id": partner_id, "competence": "sales", "days": days}] if days else [],
+        "advance_amount_cents": advance,
+    }
+
+
+async def test_the_same_event_delivered_twice_puts_one_entry_on_the_docket(
+    world: World, infrastructure: Infra, database_url: str, territory: str
+) -> None:
+    event = ApplicationSubmitted(
         territory=territory,
         application_id=uuid4(),
         programme="skill_sponsorship",
-        firm_id="404833048",
+        firm_id=FIRM,
         submitted_at=datetime.now(UTC),
         jobs_planned=Jobs(created=2, maintained=5),
         baseline_headcount=5,
     )
-
-
-async def _on_docket(client: httpx.AsyncClient, event: ApplicationSubmitted) -> dict[str, Any]:
-    application_id = event.application_id
-    docket = await eventually(
-        lambda: client.get("/docket", params={"territory": event.territory}),
-        lambda r: any(e["application_id"] == str(application_id) for e in r.json()),
-    )
-    return next(e for e in docket.json() if e["application_id"] == str(application_id))
-
-
-async def test_the_same_event_delivered_twice_puts_one_entry_on_the_docket(
-    client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str
-) -> None:
-    event = _submitted(territory)
     event_id = uuid4()
     await publish_event(infrastructure.kafka_bootstrap_servers, event, event_id=event_id)
     await publish_event(infrastructure.kafka_bootstrap_servers, event, event_id=event_id)
-    # A later, distinct event proves both copies were consumed before we count.
-    marker = _submitted(territory)
-    await publish_event(infrastructure.kafka_bootstrap_servers, marker)
-    entry = await _on_docket(client, event)
-    await _on_docket(client, marker)
-
-    assert entry["status"] == "pending"
-    assert len((await client.get("/docket", params={"territory": territory})).json()) == 2
+    marker = await world.application()  # published after both copies, on the same topic and partition key space
+    docket = (await world.client.get("/docket", params={"territory": territory})).json()
+    assert sorted(e["application_id"] for e in docket) == sorted([str(event.application_id), str(marker)])
     processed = await fetch(
-        database_url, "committee", "SELECT event_id FROM processed_events WHERE event_id = $1", str(event_id)
+        database_url, "committee", "SELECT 1 FROM processed_events WHERE event_id = $1", str(event_id)
     )
     assert len(processed) == 1
 
 
-async def test_approval_and_rejection_publish_decisions(
-    client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str
-) -> None:
-    approved, rejected = _submitted(territory), _submitted(territory)
-    for event in (approved, rejected):
-        await publish_event(infrastructure.kafka_bootstrap_servers, event)
-        await _on_docket(client, event)
+async def test_a_session_decides_its_agenda_and_publishes_every_fact(world: World, database_url: str) -> None:
+    partner_id = await world.partner(days=10)
+    approved, rejected, deferred = [await world.application() for _ in range(3)]
+    ineligible = await world.application(eligible=False)
+    members = [await world.member() for _ in range(3)]
+    session_id = await world.session(members)
 
-    response = await client.post(
-        f"/applications/{approved.application_id}/decision",
-        json={"outcome": "approve", "skill_days": 3, "advance_amount_cents": 2_300_000},
+    agenda = (await world.client.get(f"/sessions/{session_id}/agenda")).json()
+    assert {e["application_id"] for e in agenda} == {str(approved), str(rejected), str(deferred)}
+    assert str(ineligible) not in {e["application_id"] for e in agenda}
+
+    suggestions = (
+        await world.client.get(f"/applications/{approved}/partner-suggestions", params={"year": 2026})
+    ).json()
+    assert suggestions[0]["partner_id"] == partner_id and suggestions[0]["competences"] == ["sales"]
+
+    response = await world.decide(
+        session_id,
+        approve(approved, members, partner_id, days=3, advance=2_300_000),
+        {"application_id": str(rejected), "outcome": "reject", "voters": members, "reason": "Out of scope."},
+        {"application_id": str(deferred), "outcome": "defer", "voters": members[:2], "reason": "Forecast missing."},
     )
     assert response.status_code == 201, response.text
-    assert response.json()["status"] == "approved"
-    response = await client.post(
-        f"/applications/{rejected.application_id}/decision",
-        json={"outcome": "reject", "reason": "No development project yet."},
-    )
-    assert response.status_code == 201, response.text
+    assert response.json()["decisions"] == {"approved": 1, "rejected": 1, "deferred": 1}
 
-    rows = await fetch(
-        database_url, "committee", "SELECT aggregateid, type, payload FROM outbox ORDER BY seq"
-    )
-    assert [(r["aggregateid"], r["type"]) for r in rows] == [
-        (str(approved.application_id), "org.alize.committee.project.approved.v1"),
-        (str(rejected.application_id), "org.alize.committee.project.rejected.v1"),
+    events = await fetch(database_url, "committee", "SELECT type, payload FROM outbox ORDER BY seq")
+    assert [e["type"].rsplit(".", 2)[-2] for e in events] == [  # type: ignore[union-attr]
+        "joined",
+        "competence_offered",
+        "approved",
+        "granted",
+        "rejected",
+        "deferred",
+        "held",
     ]
-    payload: Any = rows[0]["payload"]
-    assert payload["skill_days_contracted"] == 3
-    assert payload["advance_amount_cents"] == 2_300_000
-    assert payload["jobs_planned"] == {"created": 2, "maintained": 5}
+    approved_event: Any = events[2]["payload"]
+    assert approved_event["partners"] == [{"partner_id": partner_id, "competence": "sales", "days": 3.0}]
+    assert approved_event["session_id"] == session_id and approved_event["call_id"] == str(world.call_id)
+    assert events[3]["payload"]["amount_cents"] == 2_300_000  # type: ignore[index]
+    assert events[-1]["payload"]["decisions"] == {"approved": 1, "rejected": 1, "deferred": 1}  # type: ignore[index]
+    for event in events:  # the members' and the partner's contacts never travel
+        assert "Durand" not in str(event["payload"]) and "Petit" not in str(event["payload"])
+
+    later = await world.session(members)
+    assert [e["application_id"] for e in (await world.client.get(f"/sessions/{later}/agenda")).json()] == [
+        str(deferred)
+    ]
+    remaining = (await world.client.get(f"/applications/{deferred}/partner-suggestions", params={"year": 2026})).json()
+    assert remaining[0]["remaining_days"] == 7
 
 
-BAD_DECISIONS = [
-    ({"outcome": "approve"}, 422, "skill_days"),
-    ({"outcome": "approve", "skill_days": 2.3}, 422, "multiple of 0.5"),
-    ({"outcome": "approve", "skill_days": 0}, 422, "skill days, an advance, or both"),
-    ({"outcome": "approve", "skill_days": 2, "advance_amount_cents": -5}, 422, "advance_amount_cents"),
-    ({"outcome": "reject"}, 422, "reason"),
-    ({"outcome": "postpone"}, 422, "outcome"),
+async def test_refusals_leave_no_event_and_no_row(world: World) -> None:
+    partner_id = await world.partner(days=4)
+    application, other, ineligible = (
+        await world.application(),
+        await world.application(),
+        await world.application(eligible=False),
+    )
+    chair, member, tied, partner_employee = (
+        await world.member(),
+        await world.member(),
+        await world.member(),
+        await world.member(partner_id=partner_id),
+    )
+    conflict = await world.client.post(f"/members/{tied}/conflicts", json={"firm_id": FIRM})
+    assert conflict.status_code == 201
+    session_id = await world.session([chair, member, tied, partner_employee], quorum=2)
+    before = await world.footprint()
+
+    refusals = [
+        ([approve(application, [chair], partner_id)], 422, "no quorum"),
+        ([approve(application, [chair, tied], partner_id)], 422, "tied to the firm 404833048"),
+        ([approve(application, [chair, partner_employee], partner_id)], 422, "tied to the assigned partner"),
+        ([approve(application, [chair, member], partner_id, days=0, advance=3_000_001)], 422, "over the fund"),
+        ([approve(application, [chair, member], partner_id, days=5)], 422, "days of 'sales' left"),
+        ([approve(ineligible, [chair, member], partner_id)], 422, "screened ineligible"),
+        ([approve(uuid4(), [chair, member], partner_id)], 404, "not on the committee's docket"),
+        ([approve(application, [chair, str(uuid4())], partner_id)], 422, "do not sit in session"),
+        # All or nothing: a valid decision followed by a refused one records neither.
+        (
+            [approve(application, [chair, member], partner_id), approve(other, [chair], partner_id, days=1)],
+            422,
+            "no quorum",
+        ),
+        ([{"application_id": str(application), "outcome": "reject", "voters": [chair, member]}], 422, "needs a reason"),
+        (
+            [{"application_id": str(application), "outcome": "approve", "voters": [chair, member], "skill_days": 2.3}],
+            422,
+            "multiple of 0.5",
+        ),
+    ]
+    for decisions, status, message in refusals:
+        response = await world.decide(session_id, *decisions)
+        assert (response.status_code, message in response.text) == (status, True), (message, response.text)
+        assert await world.footprint() == before, message
+
+    done = await world.decide(session_id, approve(application, [chair, member], partner_id))
+    assert done.status_code == 201, done.text
+    after_first = await world.footprint()
+    again = await world.decide(session_id, approve(other, [chair, member], partner_id, days=1))
+    assert again.status_code == 409 and "already held" in again.text
+    next_session = await world.session([chair, member])
+    twice = await world.decide(
+        next_session,
+        {
+            "application_id": str(application),
+            "outcome": "reject",
+            "voters": [chair, member],
+            "reason": "Changed our mind.",
+        },
+    )
+    assert twice.status_code == 409 and "already approved" in twice.text
+    assert await world.footprint() == after_first
+
+
+BAD_REQUESTS = [
+    ("/members", {"territory": "indre", "full_name": "A", "email": "not-an-email"}, "email"),
+    ("/members", {"territory": "Indre!", "full_name": "A", "email": "a@example.org"}, "territory"),
+    ("/sessions", {"territory": "indre", "held_on": "2026-04-14", "quorum": 0, "member_ids": [str(uuid4())]}, "quorum"),
+    (
+        "/sessions",
+        {"territory": "indre", "held_on": "2026-04-14", "quorum": 1, "member_ids": [str(uuid4())]},
+        "unknown committee members",
+    ),
+    ("/partners", {"company_name": "X", "territory": "indre", "sites": []}, "sites"),
 ]
 
 
-@pytest.mark.parametrize(("body", "status", "message"), BAD_DECISIONS, ids=[m for *_, m in BAD_DECISIONS])
-async def test_bad_decision_is_refused_clearly_and_changes_nothing(
-    client: httpx.AsyncClient,
-    infrastructure: Infra,
-    database_url: str,
-    territory: str,
-    body: dict[str, Any],
-    status: int,
-    message: str,
+@pytest.mark.parametrize(("path", "body", "message"), BAD_REQUESTS, ids=[m for *_, m in BAD_REQUESTS])
+async def test_bad_requests_are_refused_and_change_nothing(
+    client: httpx.AsyncClient, database_url: str, path: str, body: dict[str, Any], message: str
 ) -> None:
-    event = _submitted(territory)
-    await publish_event(infrastructure.kafka_bootstrap_servers, event)
-    await _on_docket(client, event)
-
-    response = await client.post(f"/applications/{event.application_id}/decision", json=body)
-    assert response.status_code == status
-    assert message in response.text
-    assert (await _on_docket(client, event))["status"] == "pending"
-    assert await count(database_url, "committee", "outbox") == 0
+    response = await client.post(path, json=body)
+    assert response.status_code == 422 and message in response.text
+    for table in ("members", "sessions", "partners", "outbox"):
+        assert await count(database_url, "committee", table) == 0
 
 
-async def test_deciding_an_unknown_or_decided_application_is_refused(
-    client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str
-) -> None:
-    response = await client.post(
-        f"/applications/{uuid4()}/decision", json={"outcome": "reject", "reason": "Out of scope."}
+async def test_bad_conflicts_and_competences_are_refused(world: World, database_url: str) -> None:
+    member = await world.member()
+    partner_id = await world.partner()
+    events = await count(database_url, "committee", "outbox")
+    both = await world.client.post(f"/members/{member}/conflicts", json={"firm_id": FIRM, "partner_id": partner_id})
+    assert both.status_code == 422 and "exactly one of firm_id or partner_id" in both.text
+    unknown = await world.client.post(f"/members/{uuid4()}/conflicts", json={"firm_id": FIRM})
+    assert unknown.status_code == 404
+    partner = (await world.client.get("/partners", params={"territory": world.territory})).json()[0]
+    site_id = partner["sites"][0]["site_id"]
+    juggling = await world.client.post(
+        f"/partners/{partner_id}/competences",
+        json={"site_id": site_id, "competence": "juggling", "year": 2026, "yearly_capacity_days": 5},
     )
-    assert response.status_code == 404
-    assert "not on the committee's docket" in response.json()["detail"]
-
-    event = _submitted(territory)
-    await publish_event(infrastructure.kafka_bootstrap_servers, event)
-    await _on_docket(client, event)
-    first = await client.post(
-        f"/applications/{event.application_id}/decision",
-        json={"outcome": "reject", "reason": "Out of scope."},
+    assert juggling.status_code == 422 and "not in the catalogue" in juggling.text
+    wrong_site = await world.client.post(
+        f"/partners/{partner_id}/competences",
+        json={"site_id": str(uuid4()), "competence": "sales", "year": 2026, "yearly_capacity_days": 5},
     )
-    assert first.status_code == 201
-    again = await client.post(
-        f"/applications/{event.application_id}/decision", json={"outcome": "approve", "skill_days": 2}
-    )
-    assert again.status_code == 409
-    assert "already rejected" in again.json()["detail"]
-    assert await count(database_url, "committee", "outbox") == 1
+    assert wrong_site.status_code == 422 and "is not a site of partner" in wrong_site.text
+    assert await count(database_url, "committee", "member_conflicts") == 0
+    assert await count(database_url, "committee", "outbox") == events

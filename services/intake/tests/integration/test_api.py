@@ -10,8 +10,8 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from alize_contracts import topics
 from alize_chassis.db import create_pool
+from alize_contracts import topics
 from devstack.infra import Infra
 from devstack.testing import count, eventually, fetch, find_message, running
 from intake import adapters
@@ -32,11 +32,17 @@ async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncC
 
 
 async def _open_call(client: httpx.AsyncClient, territory: str, programme: str = "skill_sponsorship") -> str:
-    response = await client.post("/calls", json={
-        "territory": territory, "programme": programme, "opens_on": (TODAY - timedelta(days=30)).isoformat(),
-        "closes_on": (TODAY + timedelta(days=30)).isoformat(), "skill_days_budget": 60,
-        "advances_budget_cents": 10_000_000,
-    })
+    response = await client.post(
+        "/calls",
+        json={
+            "territory": territory,
+            "programme": programme,
+            "opens_on": (TODAY - timedelta(days=30)).isoformat(),
+            "closes_on": (TODAY + timedelta(days=30)).isoformat(),
+            "skill_days_budget": 60,
+            "advances_budget_cents": 10_000_000,
+        },
+    )
     assert response.status_code == 201, response.text
     call_id: str = response.json()["call_id"]
     return call_id
@@ -44,10 +50,15 @@ async def _open_call(client: httpx.AsyncClient, territory: str, programme: str =
 
 def _application(call_id: str, **overrides: Any) -> dict[str, Any]:
     return {
-        "call_id": call_id, "firm_id": "404 833 048", "sector": "C25.62", "project_kind": "development",
+        "call_id": call_id,
+        "firm_id": "404 833 048",
+        "sector": "C25.62",
+        "project_kind": "development",
         "project_summary": "A second production line for machined parts.",
-        "jobs_planned": {"created": 3, "maintained": 12}, "baseline_headcount": 12,
-        "skills_needed": ["sales"], **overrides,
+        "jobs_planned": {"created": 3, "maintained": 12},
+        "baseline_headcount": 12,
+        "skills_needed": ["sales"],
+        **overrides,
     }
 
 
@@ -63,7 +74,11 @@ async def test_a_submission_is_screened_stored_and_published(
     assert draft.status_code == 201, draft.text
     body = draft.json()
     assert (body["status"], body["firm_id"], body["firm_size"], body["territory"]) == (
-        "draft", "404833048", "small", territory)
+        "draft",
+        "404833048",
+        "small",
+        territory,
+    )
     assert await _event_types(database_url) == ["org.alize.intake.call.opened.v1"]  # a draft publishes nothing
 
     submitted = await client.post(f"/applications/{body['application_id']}/submit")
@@ -75,12 +90,16 @@ async def test_a_submission_is_screened_stored_and_published(
         "org.alize.intake.application.screened.v1",
     ]
     rows = await eventually(
-        lambda: fetch(database_url, "intake", "SELECT id, published_at FROM outbox WHERE aggregateid = $1",
-                      body["application_id"]),
+        lambda: fetch(
+            database_url, "intake", "SELECT id, published_at FROM outbox WHERE aggregateid = $1", body["application_id"]
+        ),
         lambda rows: all(r["published_at"] for r in rows),
     )
-    found = await find_message(infrastructure.kafka_bootstrap_servers, topics.APPLICATIONS,
-                               lambda headers, _: headers.get("ce_id") == str(rows[0]["id"]).encode())
+    found = await find_message(
+        infrastructure.kafka_bootstrap_servers,
+        topics.APPLICATIONS,
+        lambda headers, _: headers.get("ce_id") == str(rows[0]["id"]).encode(),
+    )
     assert found is not None
     headers, value = found
     assert headers["ce_type"] == b"org.alize.intake.application.submitted.v1"
@@ -149,8 +168,15 @@ async def test_submitting_to_a_closed_call_is_refused_and_changes_nothing(
 async def test_calls_past_their_deadline_are_closed(client: httpx.AsyncClient, database_url: str) -> None:
     pool = await create_pool(database_url, "intake", max_size=2)
     try:
-        past = Call(id=uuid4(), territory="indre", programme="skill_sponsorship", opens_on=date(2025, 10, 1),
-                    closes_on=date(2025, 12, 21), skill_days_budget=10, advances_budget_cents=0)
+        past = Call(
+            id=uuid4(),
+            territory="indre",
+            programme="skill_sponsorship",
+            opens_on=date(2025, 10, 1),
+            closes_on=date(2025, 12, 21),
+            skill_days_budget=10,
+            advances_budget_cents=0,
+        )
         await adapters.add_call(pool, past)
         assert await close_calls_past_their_deadline(pool) == 1
         assert await close_calls_past_their_deadline(pool) == 0
@@ -175,11 +201,25 @@ async def test_personal_data_stays_in_intake_and_can_be_erased(
     client: httpx.AsyncClient, database_url: str, territory: str
 ) -> None:
     call_id = await _open_call(client, territory, programme="self_employment")
-    contact = {"full_name": "Camille Martin", "email": "camille.martin@example.org", "phone": "+32 4 123 45 67",
-               "social_aid_status": "revenu d'intégration"}
-    response = await client.post("/applications", json=_application(
-        call_id, firm_id=None, sector=None, contact=contact, skills_needed=["business-plan"],
-        jobs_planned={"created": 1, "maintained": 0}, baseline_headcount=0, submit=True))
+    contact = {
+        "full_name": "Camille Martin",
+        "email": "camille.martin@example.org",
+        "phone": "+32 4 123 45 67",
+        "social_aid_status": "revenu d'intégration",
+    }
+    response = await client.post(
+        "/applications",
+        json=_application(
+            call_id,
+            firm_id=None,
+            sector=None,
+            contact=contact,
+            skills_needed=["business-plan"],
+            jobs_planned={"created": 1, "maintained": 0},
+            baseline_headcount=0,
+            submit=True,
+        ),
+    )
     assert response.status_code == 201, response.text
     application = response.json()
     assert application["screened_eligible"] is True
@@ -229,8 +269,10 @@ async def test_bad_application_is_refused_clearly_and_changes_nothing(
 
 
 BAD_CALLS = [
-    ({"opens_on": (TODAY - timedelta(days=9)).isoformat(), "closes_on": (TODAY - timedelta(days=1)).isoformat()},
-     "is in the past"),
+    (
+        {"opens_on": (TODAY - timedelta(days=9)).isoformat(), "closes_on": (TODAY - timedelta(days=1)).isoformat()},
+        "is in the past",
+    ),
     ({"opens_on": (TODAY + timedelta(days=40)).isoformat()}, "is before opens_on"),
     ({"skill_days_budget": -1}, "skill_days_budget"),
     ({"territory": "Indre (36)"}, "territory"),
@@ -241,11 +283,18 @@ BAD_CALLS = [
 async def test_bad_call_is_refused_and_changes_nothing(
     client: httpx.AsyncClient, database_url: str, overrides: dict[str, Any], message: str
 ) -> None:
-    response = await client.post("/calls", json={
-        "territory": "indre", "programme": "skill_sponsorship", "opens_on": TODAY.isoformat(),
-        "closes_on": (TODAY + timedelta(days=30)).isoformat(), "skill_days_budget": 60,
-        "advances_budget_cents": 0, **overrides,
-    })
+    response = await client.post(
+        "/calls",
+        json={
+            "territory": "indre",
+            "programme": "skill_sponsorship",
+            "opens_on": TODAY.isoformat(),
+            "closes_on": (TODAY + timedelta(days=30)).isoformat(),
+            "skill_days_budget": 60,
+            "advances_budget_cents": 0,
+            **overrides,
+        },
+    )
     assert response.status_code == 422 and message in response.text
     assert await count(database_url, "intake", "calls") == 0
     assert await count(database_url, "intake", "outbox") == 0

@@ -32,18 +32,31 @@ def test_bad_firm_identifiers_are_refused_with_the_reason(raw: str) -> None:
 
 def _call(**overrides: Any) -> Call:
     values: dict[str, Any] = {
-        "id": uuid4(), "territory": "indre", "programme": "skill_sponsorship", "opens_on": date(2026, 10, 1),
-        "closes_on": date(2026, 12, 21), "skill_days_budget": 100.0, "advances_budget_cents": 10_000_000,
+        "id": uuid4(),
+        "territory": "indre",
+        "programme": "skill_sponsorship",
+        "opens_on": date(2026, 10, 1),
+        "closes_on": date(2026, 12, 21),
+        "skill_days_budget": 100.0,
+        "advances_budget_cents": 10_000_000,
     }
     return Call(**{**values, **overrides})
 
 
 def _application(**overrides: Any) -> Application:
     values: dict[str, Any] = {
-        "id": uuid4(), "call": _call(), "firm_id": "404833048", "applicant_id": None,
-        "jobs_planned_created": 2, "jobs_planned_maintained": 5, "baseline_headcount": 5,
-        "skills_needed": ["sales"], "project_kind": "development", "project_summary": "New product line",
-        "sector": "C25", "firm_created_on": date(2015, 3, 1),
+        "id": uuid4(),
+        "call": _call(),
+        "firm_id": "404833048",
+        "applicant_id": None,
+        "jobs_planned_created": 2,
+        "jobs_planned_maintained": 5,
+        "baseline_headcount": 5,
+        "skills_needed": ["sales"],
+        "project_kind": "development",
+        "project_summary": "New product line",
+        "sector": "C25",
+        "firm_created_on": date(2015, 3, 1),
     }
     return Application(**{**values, **overrides})
 
@@ -94,10 +107,19 @@ def test_screening_gives_every_reason() -> None:
     rules = EligibilityRules(min_jobs_planned=3, max_headcount=50, min_firm_age_months=24)
     assert screen(_application(), rules, TODAY, has_contact=False) == []
     reasons = screen(
-        _application(project_kind=None, project_summary=None, skills_needed=[], sector=None,
-                     jobs_planned_created=1, jobs_planned_maintained=1, baseline_headcount=60,
-                     firm_created_on=date(2025, 12, 1)),
-        rules, TODAY, has_contact=False,
+        _application(
+            project_kind=None,
+            project_summary=None,
+            skills_needed=[],
+            sector=None,
+            jobs_planned_created=1,
+            jobs_planned_maintained=1,
+            baseline_headcount=60,
+            firm_created_on=date(2025, 12, 1),
+        ),
+        rules,
+        TODAY,
+        has_contact=False,
     )
     assert reasons == [
         "Incomplete: the project kind (development, takeover, recovery, creation) is missing.",
@@ -117,5 +139,11 @@ def test_screening_gives_every_reason() -> None:
 
 def test_size_classes() -> None:
     assert [size_class(n) for n in (0, 9, 10, 49, 50, 249, 250)] == [
-        "micro", "micro", "small", "small", "medium", "medium", "large"
+        "micro",
+        "micro",
+        "small",
+        "small",
+        "medium",
+        "medium",
+        "large",
     ]

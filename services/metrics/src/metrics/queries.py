@@ -69,12 +69,8 @@ def _metrics(row: dict[str, Any], territory: str | None = None) -> TerritoryMetr
         firms_supported=row["firms_supported"],
         days_contracted=float(row["days_contracted"]),
         days_delivered=float(row["days_delivered"]),
-        jobs_planned=JobsFigures(
-            created=row["jobs_planned_created"], maintained=row["jobs_planned_maintained"]
-        ),
-        jobs_declared=JobsFigures(
-            created=row["jobs_declared_created"], maintained=row["jobs_declared_maintained"]
-        ),
+        jobs_planned=JobsFigures(created=row["jobs_planned_created"], maintained=row["jobs_planned_maintained"]),
+        jobs_declared=JobsFigures(created=row["jobs_declared_created"], maintained=row["jobs_declared_maintained"]),
         advances_granted=row["advances_granted"],
         advances_granted_cents=row["advances_granted_cents"],
     )

@@ -13,9 +13,7 @@ from alize_contracts import JobDeclared, Jobs, MissionDayLogged, ProjectApproved
 from missions.domain import Mission
 
 
-async def open_project(
-    conn: asyncpg.Connection, event: ProjectApproved, trace_context: dict[str, str]
-) -> None:
+async def open_project(conn: asyncpg.Connection, event: ProjectApproved, trace_context: dict[str, str]) -> None:
     """Record the approved project and, when it has skill days, open its mission."""
     inserted = await conn.fetchval(
         """
@@ -37,9 +35,7 @@ async def open_project(
         )
 
 
-async def mission_for_update(
-    conn: asyncpg.Connection, mission_id: UUID
-) -> tuple[Mission, dict[str, str]] | None:
+async def mission_for_update(conn: asyncpg.Connection, mission_id: UUID) -> tuple[Mission, dict[str, str]] | None:
     row = await conn.fetchrow(
         """
         SELECT m.id, m.application_id, p.territory, m.days_budget, p.trace_context,
@@ -71,9 +67,7 @@ async def days_on(conn: asyncpg.Connection, mission_id: UUID, worked_on: date) -
     return value
 
 
-async def add_day(
-    conn: asyncpg.Connection, day_id: UUID, mission_id: UUID, worked_on: date, days: Decimal
-) -> None:
+async def add_day(conn: asyncpg.Connection, day_id: UUID, mission_id: UUID, worked_on: date, days: Decimal) -> None:
     await conn.execute(
         "INSERT INTO mission_days (id, mission_id, worked_on, days) VALUES ($1, $2, $3, $4)",
         day_id,

@@ -27,8 +27,7 @@ class Mission:
             )
         if already_on_date + days > 1:
             raise Rejected(
-                f"mission {self.id} already has {already_on_date} day logged on {worked_on}; "
-                "at most one day per date"
+                f"mission {self.id} already has {already_on_date} day logged on {worked_on}; at most one day per date"
             )
 
 

@@ -38,15 +38,11 @@ async def log_day(pool: asyncpg.Pool, mission_id: UUID, worked_on: date, days: D
             mission.check_day(days, await adapters.days_on(conn, mission_id, worked_on), worked_on)
             day_id = uuid4()
             await adapters.add_day(conn, day_id, mission_id, worked_on, days)
-            await outbox.record(
-                conn, adapters.day_logged_event(mission, day_id, worked_on, days), service=SERVICE
-            )
+            await outbox.record(conn, adapters.day_logged_event(mission, day_id, worked_on, days), service=SERVICE)
     return day_id
 
 
-async def declare_jobs(
-    pool: asyncpg.Pool, application_id: UUID, as_of: date, created: int, maintained: int
-) -> UUID:
+async def declare_jobs(pool: asyncpg.Pool, application_id: UUID, as_of: date, created: int, maintained: int) -> UUID:
     tag(application_id)
     async with pool.acquire() as conn, conn.transaction():
         project = await adapters.project(conn, application_id)

@@ -119,9 +119,7 @@ async def test_bad_mission_day_is_refused_clearly_and_changes_nothing(
     event = _approved(days=1.5)
     await publish_event(infrastructure.kafka_bootstrap_servers, event)
     mission = await _mission(client, event)
-    first = await client.post(
-        f"/missions/{mission['mission_id']}/days", json={"worked_on": "2026-05-04", "days": 1}
-    )
+    first = await client.post(f"/missions/{mission['mission_id']}/days", json={"worked_on": "2026-05-04", "days": 1})
     assert first.status_code == 201
 
     response = await client.post(f"/missions/{mission['mission_id']}/days", json=body)

@@ -166,9 +166,7 @@ def expected_metrics(scenario: list[Case]) -> dict[str, dict[str, Any]]:
     return result
 
 
-async def _retry_while_not_found(
-    call: Callable[[], Awaitable[httpx.Response]], timeout: float = 60
-) -> httpx.Response:
+async def _retry_while_not_found(call: Callable[[], Awaitable[httpx.Response]], timeout: float = 60) -> httpx.Response:
     """Commands on an aggregate another service creates from an event wait for it."""
     deadline = time.monotonic() + timeout
     while True:
@@ -260,9 +258,7 @@ async def _run_case(http: httpx.AsyncClient, urls: Mapping[str, str], case: Case
 async def _mission_of(http: httpx.AsyncClient, urls: Mapping[str, str], application_id: str) -> str:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        found = (
-            await http.get(f"{urls['missions']}/missions", params={"application_id": application_id})
-        ).json()
+        found = (await http.get(f"{urls['missions']}/missions", params={"application_id": application_id})).json()
         if found:
             mission_id: str = found[0]["mission_id"]
             return mission_id
