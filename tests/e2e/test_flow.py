@@ -3,65 +3,39 @@ database, driven only through their HTTP APIs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
-from devstack import databases, scenario
-from devstack.infra import REPO_ROOT, Infra
+from devstack import scenario
 from devstack.otlp_sink import OtlpSink, Span
-from devstack.stack import Stack, free_port
+from devstack.stack import Stack
 from devstack.testing import eventually
 
 pytestmark = pytest.mark.infra
 
 
-@pytest.fixture(scope="module")
-def sink() -> Iterator[OtlpSink]:
-    with OtlpSink() as started:
-        yield started
-
-
-@pytest.fixture(scope="module")
-def stack(infrastructure: Infra, sink: OtlpSink, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    import asyncio
-
-    database_url = asyncio.run(databases.create_database(infrastructure.database_url, "alize_e2e"))
-    log_dir = REPO_ROOT / ".local" / "logs" / f"e2e-{Path(tmp_path_factory.getbasetemp()).name}"
-    running = Stack(
-        kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
-        database_url=database_url,
-        log_dir=log_dir,
-        ports={name: free_port() for name in ("intake", "committee", "missions", "metrics")},
-        env={
-            "CONSUMER_GROUP_PREFIX": f"e2e-{log_dir.name}",
-            "OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint,
-            "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
-            "OTEL_BSP_SCHEDULE_DELAY": "200",
-            "OTEL_TRACES_SAMPLER": "always_on",
-        },
-    )
-    with running:
-        yield running
-    asyncio.run(databases.drop_database(infrastructure.database_url, database_url))
-
-
-def _urls(stack: Stack) -> dict[str, str]:
-    return {name: stack.url(name) for name in stack.processes}
-
-
 async def test_scenario_yields_exactly_the_expected_metrics_per_territory(stack: Stack, isolation_id: str) -> None:
     cases = scenario.cases(indre=f"indre-{isolation_id}", gard=f"gard-cevennes-{isolation_id}")
-    outcome = await scenario.run(_urls(stack), cases)
+    outcome = await scenario.run(stack.urls, cases)
     assert len(outcome.refusals) == 3  # the days over budget the scenario tries
 
     expected = scenario.expected_metrics(cases)
     shown = await scenario.wait_for_metrics(stack.url("metrics"), expected)
     assert shown == expected
     # Hand-checked figures for one territory, so the test does not only trust expected_metrics.
-    indre = shown[f"indre-{isolation_id}"]
-    assert (indre["applications"], indre["approved"], indre["rejected"]) == (5, 4, 1)
+    indre, gard = shown[f"indre-{isolation_id}"], shown[f"gard-cevennes-{isolation_id}"]
+    funnel = (
+        "applications",
+        "screened_eligible",
+        "screened_ineligible",
+        "approved",
+        "rejected",
+        "deferred",
+        "withdrawn",
+        "sessions_held",
+    )
+    assert [indre[k] for k in funnel] == [6, 5, 1, 4, 1, 0, 0, 1]
+    assert [gard[k] for k in funnel] == [5, 5, 0, 2, 1, 1, 1, 1]
     assert indre["firms_supported"] == 2  # the firm supported twice counts once; the person none
     assert (indre["days_contracted"], indre["days_delivered"]) == (8.5, 4.5)
     assert indre["jobs_declared"] == {"created": 3, "maintained": 15}  # 2+1 / 11+4: latest wins
@@ -76,7 +50,7 @@ def _one_journey(territory: str) -> list[scenario.Case]:
             (2, 6),
             6,
             ("sales",),
-            approve=True,
+            "approve",
             skill_days=1,
             days=((date(2026, 5, 4), 1),),
             declarations=((date(2026, 12, 31), 1, 6),),
@@ -89,7 +63,7 @@ async def test_one_applications_journey_is_one_trace_across_all_services(
 ) -> None:
     territory = f"traced-{isolation_id}"
     cases = _one_journey(territory)
-    outcome = await scenario.run(_urls(stack), cases)
+    outcome = await scenario.run(stack.urls, cases)
     await scenario.wait_for_metrics(stack.url("metrics"), scenario.expected_metrics(cases))
     (application_id,) = outcome.application_ids
 
@@ -142,6 +116,7 @@ async def test_one_applications_journey_is_one_trace_across_all_services(
     }
     assert projected == {
         "org.alize.intake.application.submitted.v1",
+        "org.alize.intake.application.screened.v1",
         "org.alize.committee.project.approved.v1",
         "org.alize.missions.mission.day_logged.v1",
         "org.alize.missions.jobs.declared.v1",

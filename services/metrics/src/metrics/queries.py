@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class JobsFigures(BaseModel):
@@ -15,9 +15,14 @@ class JobsFigures(BaseModel):
 
 class TerritoryMetrics(BaseModel):
     territory: str
-    applications: int
+    applications: int = Field(description="Applications received (submitted).")
+    screened_eligible: int
+    screened_ineligible: int
     approved: int
     rejected: int
+    deferred: int = Field(description="Deferral decisions (a project deferred twice counts twice).")
+    withdrawn: int
+    sessions_held: int
     firms_supported: int
     days_contracted: float
     days_delivered: float
@@ -42,6 +47,11 @@ SELECT t.territory,
        coalesce(a.applications, 0) AS applications,
        coalesce(a.approved, 0) AS approved,
        coalesce(a.rejected, 0) AS rejected,
+       coalesce(a.screened_eligible, 0) AS screened_eligible,
+       coalesce(a.screened_ineligible, 0) AS screened_ineligible,
+       coalesce(a.deferred, 0) AS deferred,
+       coalesce(a.withdrawn, 0) AS withdrawn,
+       coalesce(a.sessions_held, 0) AS sessions_held,
        coalesce(f.n, 0) AS firms_supported,
        coalesce(a.days_contracted, 0) AS days_contracted,
        coalesce(a.days_delivered, 0) AS days_delivered,
@@ -66,6 +76,11 @@ def _metrics(row: dict[str, Any], territory: str | None = None) -> TerritoryMetr
         applications=row["applications"],
         approved=row["approved"],
         rejected=row["rejected"],
+        screened_eligible=row["screened_eligible"],
+        screened_ineligible=row["screened_ineligible"],
+        deferred=row["deferred"],
+        withdrawn=row["withdrawn"],
+        sessions_held=row["sessions_held"],
         firms_supported=row["firms_supported"],
         days_contracted=float(row["days_contracted"]),
         days_delivered=float(row["days_delivered"]),

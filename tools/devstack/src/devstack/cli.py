@@ -70,7 +70,7 @@ def demo(
             console.print(f"  {name:<10} {stack.url(name)}  (logs: {stack.log_dir / (name + '.log')})")
         cases = scenario.cases()
         console.print(f"[bold]Driving the scenario: {len(cases)} applications in 2 territories…[/bold]")
-        outcome = asyncio.run(scenario.run({n: stack.url(n) for n in stack.processes}, cases))
+        outcome = asyncio.run(scenario.run(stack.urls, cases))
         for refusal in outcome.refusals:
             console.print(f"  refused as expected: {refusal}")
         expected = scenario.expected_metrics(cases)

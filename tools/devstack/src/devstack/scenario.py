@@ -1,10 +1,14 @@
-"""A small, realistic scenario driven through the services' HTTP APIs.
+"""A small, realistic scenario driven through the services' HTTP APIs only.
 
-Two territories, several applications (firms and a person with no firm yet),
-decisions both ways, mission days (one refused over the budget), job
-declarations (a later one superseding an earlier one). `expected_metrics`
-computes what the metrics service must show from the scenario's own data,
-independently of the projection code.
+Per territory: a call for applications, a partner company offering competences,
+three committee members (one with a conflict of interest). Applications from
+firms and from a person with no firm yet, one screened ineligible, one
+withdrawn; a committee session approving (with partners and advances),
+rejecting and deferring in one request; mission days (one refused over the
+budget); job declarations (a later one superseding an earlier one).
+
+`expected_metrics` computes what the metrics service must show from the
+scenario's own data, independently of the services' code.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+from uuid import uuid4
 
 import httpx
+
+Decision = Literal["approve", "reject", "defer", "withdraw"]
 
 
 @dataclass(frozen=True)
@@ -24,10 +31,11 @@ class Case:
     territory: str
     programme: str
     firm_id: str | None
-    planned: tuple[int, int]  # jobs planned (created, maintained)
+    planned: tuple[int, int]  # jobs planned over three years (created, maintained)
     baseline: int
     skills: tuple[str, ...]
-    approve: bool
+    decision: Decision  # "withdraw": the applicant withdraws before the session
+    eligible: bool = True  # what screening must find, given the data below
     skill_days: float = 0
     advance_cents: int | None = None
     reason: str | None = None
@@ -36,90 +44,34 @@ class Case:
 
 
 def cases(indre: str = "indre", gard: str = "gard-cevennes") -> list[Case]:
+    # fmt: off
     return [
-        Case(
-            indre,
-            "skill_sponsorship",
-            "404833048",
-            (3, 12),
-            12,
-            ("sales", "strategic-positioning"),
-            approve=True,
-            skill_days=3,
-            advance_cents=2_300_000,
-            days=((date(2026, 5, 4), 1), (date(2026, 5, 5), 1), (date(2026, 6, 2), 0.5)),
-            declarations=((date(2026, 12, 31), 1, 12), (date(2027, 6, 30), 2, 11)),
-        ),
-        Case(
-            indre,
-            "skill_sponsorship",
-            "55210055400013",
-            (1, 4),
-            4,
-            ("hse",),
-            approve=True,
-            skill_days=4,
-            days=((date(2026, 5, 12), 1),),
-            declarations=((date(2026, 12, 31), 1, 4),),
-        ),
+        Case(indre, "skill_sponsorship", "404833048", (3, 12), 12, ("sales", "strategic-positioning"), "approve",
+             skill_days=3, advance_cents=2_300_000,
+             days=((date(2026, 5, 4), 1), (date(2026, 5, 5), 1), (date(2026, 6, 2), 0.5)),
+             declarations=((date(2026, 12, 31), 1, 12), (date(2027, 6, 30), 2, 11))),
+        Case(indre, "skill_sponsorship", "55210055400013", (1, 4), 4, ("hse",), "approve", skill_days=4,
+             days=((date(2026, 5, 12), 1),), declarations=((date(2026, 12, 31), 1, 4),)),
         # The same firm as the first case, supported again: still one firm supported.
-        Case(
-            indre,
-            "skill_sponsorship",
-            "404833048",
-            (0, 12),
-            12,
-            ("digital-marketing",),
-            approve=True,
-            skill_days=1.5,
-            days=((date(2026, 9, 1), 1),),
-        ),
-        Case(indre, "self_employment", None, (1, 0), 0, ("business-plan",), approve=True),
-        Case(
-            indre,
-            "skill_sponsorship",
-            "380129866",
-            (2, 3),
-            3,
-            ("sales",),
-            approve=False,
-            reason="No development, takeover or recovery project yet.",
-        ),
-        Case(
-            gard,
-            "skill_sponsorship",
-            "443061841",
-            (4, 8),
-            8,
-            ("sales", "export"),
-            approve=True,
-            skill_days=2,
-            advance_cents=1_500_000,
-            days=((date(2026, 4, 7), 1), (date(2026, 4, 8), 1)),
-            declarations=((date(2026, 12, 31), 4, 8),),
-        ),
-        Case(
-            gard,
-            "skill_sponsorship",
-            "512345679",
-            (1, 2),
-            2,
-            ("finance",),
-            approve=False,
-            reason="Already supported by another programme this year.",
-        ),
-        Case(
-            gard,
-            "skill_sponsorship",
-            "799384656",
-            (2, 20),
-            20,
-            ("lean-manufacturing",),
-            approve=True,
-            skill_days=5,
-            days=((date(2026, 10, 5), 0.5),),
-        ),
+        Case(indre, "skill_sponsorship", "404833048", (0, 12), 12, ("digital-marketing",), "approve",
+             skill_days=1.5, days=((date(2026, 9, 1), 1),)),
+        Case(indre, "self_employment", None, (1, 0), 0, ("business-plan",), "approve"),
+        Case(indre, "skill_sponsorship", "380129866", (2, 3), 3, ("sales",), "reject",
+             reason="No development, takeover or recovery project yet."),
+        # Above the default maximum headcount of 249: screened ineligible, never on an agenda.
+        Case(indre, "skill_sponsorship", "443061841", (0, 300), 300, ("export",), "reject", eligible=False),
+        Case(gard, "skill_sponsorship", "443061841", (4, 8), 8, ("sales", "export"), "approve",
+             skill_days=2, advance_cents=1_500_000,
+             days=((date(2026, 4, 7), 1), (date(2026, 4, 8), 1)), declarations=((date(2026, 12, 31), 4, 8),)),
+        Case(gard, "skill_sponsorship", "512345679", (1, 2), 2, ("finance",), "reject",
+             reason="Already supported by another programme this year."),
+        Case(gard, "skill_sponsorship", "799384656", (2, 20), 20, ("lean-manufacturing",), "approve",
+             skill_days=5, days=((date(2026, 10, 5), 0.5),)),
+        Case(gard, "skill_sponsorship", "732829320", (1, 6), 6, ("quality",), "defer",
+             reason="The financial forecast is to be completed for the next session."),
+        Case(gard, "skill_sponsorship", "100000009", (1, 1), 1, ("sales",), "withdraw"),
     ]
+    # fmt: on
 
 
 def expected_metrics(scenario: list[Case]) -> dict[str, dict[str, Any]]:
@@ -132,8 +84,13 @@ def expected_metrics(scenario: list[Case]) -> dict[str, dict[str, Any]]:
             {
                 "territory": case.territory,
                 "applications": 0,
+                "screened_eligible": 0,
+                "screened_ineligible": 0,
                 "approved": 0,
                 "rejected": 0,
+                "deferred": 0,
+                "withdrawn": 0,
+                "sessions_held": 1,
                 "firms_supported": 0,
                 "days_contracted": 0.0,
                 "days_delivered": 0.0,
@@ -144,12 +101,16 @@ def expected_metrics(scenario: list[Case]) -> dict[str, dict[str, Any]]:
             },
         )
         m["applications"] += 1
-        if not case.approve:
-            m["rejected"] += 1
+        m["screened_eligible" if case.eligible else "screened_ineligible"] += 1
+        if case.decision == "withdraw":
+            m["withdrawn"] += 1
+        if not case.eligible or case.decision != "approve":
+            m["rejected"] += case.eligible and case.decision == "reject"
+            m["deferred"] += case.decision == "defer"
             continue
         m["approved"] += 1
         if case.firm_id:
-            firms.setdefault(case.territory, set()).add(case.firm_id)
+            firms.setdefault(case.territory, set()).add(case.firm_id[:9])  # a SIRET counts as its SIREN
         m["days_contracted"] += case.skill_days
         m["days_delivered"] += sum(d for _, d in case.days)
         m["jobs_planned"]["created"] += case.planned[0]
@@ -166,67 +127,193 @@ def expected_metrics(scenario: list[Case]) -> dict[str, dict[str, Any]]:
     return result
 
 
-async def _retry_while_not_found(call: Callable[[], Awaitable[httpx.Response]], timeout: float = 60) -> httpx.Response:
-    """Commands on an aggregate another service creates from an event wait for it."""
-    deadline = time.monotonic() + timeout
-    while True:
-        response = await call()
-        if response.status_code != 404 or time.monotonic() > deadline:
-            return response
-        await asyncio.sleep(0.2)
+# --- driving the services ------------------------------------------------------------
 
 
-def _ok(response: httpx.Response) -> dict[str, Any]:
+def _ok(response: httpx.Response) -> Any:
     if response.is_error:
         raise RuntimeError(
             f"{response.request.method} {response.request.url} -> {response.status_code}: {response.text}"
         )
-    body: dict[str, Any] = response.json()
-    return body
+    return response.json()
+
+
+async def until(
+    probe: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], what: str, timeout: float = 60
+) -> Any:
+    """Poll until another service has caught up with an event (eventual consistency)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = await probe()
+        if done(found):
+            return found
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.2)
+
+
+@dataclass
+class Network:
+    """One territory's call, partner and committee members, as the APIs created them."""
+
+    territory: str
+    call_ids: dict[str, str] = field(default_factory=dict)  # by programme
+    partner_id: str = ""
+    members: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Outcome:
     application_ids: list[str] = field(default_factory=list)
+    session_ids: list[str] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)
 
 
-async def run(urls: Mapping[str, str], scenario: list[Case]) -> Outcome:
-    """Drive the scenario; each case's steps in order, the cases concurrently."""
-    outcome = Outcome()
-    async with httpx.AsyncClient(timeout=30) as http:
-        await asyncio.gather(*(_run_case(http, urls, case, outcome) for case in scenario))
-    return outcome
+async def set_up_network(
+    http: httpx.AsyncClient,
+    urls: Mapping[str, str],
+    territory: str,
+    programmes: set[str],
+    competences: set[str],
+    conflicted_firm: str | None = None,
+) -> Network:
+    network = Network(territory)
+    today = datetime.now(UTC).date()
+    for programme in sorted(programmes):
+        network.call_ids[programme] = _ok(
+            await http.post(
+                f"{urls['intake']}/calls",
+                json={
+                    "territory": territory,
+                    "programme": programme,
+                    "opens_on": (today - timedelta(days=60)).isoformat(),
+                    "closes_on": (today + timedelta(days=30)).isoformat(),
+                    "skill_days_budget": 60,
+                    "advances_budget_cents": 10_000_000,
+                },
+            )
+        )["call_id"]
+    partner = _ok(
+        await http.post(
+            f"{urls['committee']}/partners",
+            json={
+                "company_name": f"Groupe Industriel {territory.split('-')[0].title()}",
+                "territory": territory,
+                "sites": [{"territory": territory, "city": None}],
+                "contact": {"full_name": "Claire Bernard", "email": "claire.bernard@example.com"},
+            },
+        )
+    )
+    network.partner_id = partner["partner_id"]
+    for competence in sorted(competences):
+        _ok(
+            await http.post(
+                f"{urls['committee']}/partners/{network.partner_id}/competences",
+                json={
+                    "site_id": partner["sites"][0]["site_id"],
+                    "competence": competence,
+                    "year": today.year,
+                    "yearly_capacity_days": 20,
+                },
+            )
+        )
+    for name in ("Anne Leroy", "Marc Giraud", "Sophie Roux"):
+        member = _ok(
+            await http.post(
+                f"{urls['committee']}/members",
+                json={"territory": territory, "full_name": name, "email": f"{name.split()[0].lower()}@example.org"},
+            )
+        )
+        network.members.append(member["member_id"])
+    if conflicted_firm:  # the third member is tied to a firm: abstains on its projects
+        _ok(
+            await http.post(
+                f"{urls['committee']}/members/{network.members[2]}/conflicts", json={"firm_id": conflicted_firm}
+            )
+        )
+    return network
 
 
-async def _run_case(http: httpx.AsyncClient, urls: Mapping[str, str], case: Case, outcome: Outcome) -> None:
+async def apply(http: httpx.AsyncClient, urls: Mapping[str, str], network: Network, case: Case) -> str:
     body: dict[str, Any] = {
-        "territory": case.territory,
-        "programme": case.programme,
+        "call_id": network.call_ids[case.programme],
+        "project_kind": "development" if case.firm_id else "creation",
+        "project_summary": "Scenario project",
         "jobs_planned": {"created": case.planned[0], "maintained": case.planned[1]},
         "baseline_headcount": case.baseline,
         "skills_needed": list(case.skills),
+        "submit": True,
     }
     if case.firm_id:
-        body["firm_id"] = case.firm_id
-    application_id = _ok(await http.post(f"{urls['intake']}/applications", json=body))["application_id"]
-    outcome.application_ids.append(application_id)
+        body |= {"firm_id": case.firm_id, "sector": "C25"}
+    else:
+        body["contact"] = {"full_name": "Camille Martin", "email": "camille.martin@example.org"}
+    application = _ok(
+        await http.post(f"{urls['intake']}/applications", json=body, headers={"Idempotency-Key": f"scenario-{uuid4()}"})
+    )
+    if application["screened_eligible"] != case.eligible:
+        raise RuntimeError(f"screening found {application['screening_reasons']} for {case}")
+    if case.decision == "withdraw":
+        _ok(await http.post(f"{urls['intake']}/applications/{application['application_id']}/withdraw"))
+    application_id: str = application["application_id"]
+    return application_id
 
-    decision: dict[str, Any] = (
-        {"outcome": "approve", "skill_days": case.skill_days, "advance_amount_cents": case.advance_cents}
-        if case.approve
-        else {"outcome": "reject", "reason": case.reason}
+
+def decision_for(case: Case, application_id: str, network: Network) -> dict[str, Any]:
+    voters = network.members[:2]  # the conflicted third member abstains
+    if case.decision == "approve":
+        partners = [{"partner_id": network.partner_id, "competence": case.skills[0], "days": case.skill_days}]
+        return {
+            "application_id": application_id,
+            "outcome": "approve",
+            "voters": voters,
+            "skill_days": case.skill_days,
+            "advance_amount_cents": case.advance_cents,
+            "partners": partners if case.skill_days and case.programme == "skill_sponsorship" else [],
+        }
+    return {"application_id": application_id, "outcome": case.decision, "voters": voters, "reason": case.reason}
+
+
+async def hold_session(
+    http: httpx.AsyncClient, urls: Mapping[str, str], network: Network, decided: list[tuple[Case, str]]
+) -> str:
+    """Plan a session, wait for its agenda to show every eligible application, decide them all at once."""
+    session_id: str = _ok(
+        await http.post(
+            f"{urls['committee']}/sessions",
+            json={
+                "territory": network.territory,
+                "held_on": datetime.now(UTC).date().isoformat(),
+                "quorum": 2,
+                "member_ids": network.members,
+            },
+        )
+    )["session_id"]
+    wanted = {application_id for _, application_id in decided}
+    await until(
+        lambda: http.get(f"{urls['committee']}/sessions/{session_id}/agenda"),
+        lambda r: {e["application_id"] for e in r.json()} == wanted,
+        f"the agenda of {network.territory} to list its eligible applications",
     )
     _ok(
-        await _retry_while_not_found(
-            lambda: http.post(f"{urls['committee']}/applications/{application_id}/decision", json=decision)
+        await http.post(
+            f"{urls['committee']}/sessions/{session_id}/decisions",
+            json={"decisions": [decision_for(case, application_id, network) for case, application_id in decided]},
         )
     )
-    if not case.approve:
-        return
+    return session_id
 
+
+async def run_missions(
+    http: httpx.AsyncClient, urls: Mapping[str, str], case: Case, application_id: str, outcome: Outcome
+) -> None:
     if case.skill_days:
-        mission_id = await _mission_of(http, urls, application_id)
+        missions = await until(
+            lambda: http.get(f"{urls['missions']}/missions", params={"application_id": application_id}),
+            lambda r: bool(r.json()),
+            f"a mission for application {application_id}",
+        )
+        mission_id = missions.json()[0]["mission_id"]
         for worked_on, days in case.days:
             _ok(
                 await http.post(
@@ -234,36 +321,57 @@ async def _run_case(http: httpx.AsyncClient, urls: Mapping[str, str], case: Case
                     json={"worked_on": worked_on.isoformat(), "days": days},
                 )
             )
-        remaining = case.skill_days - sum(d for _, d in case.days)
-        if remaining < 1:  # a full day more would exceed the budget: refused
+        if case.skill_days - sum(d for _, d in case.days) < 1:  # a full day more is over the budget
             refused = await http.post(
                 f"{urls['missions']}/missions/{mission_id}/days", json={"worked_on": "2027-01-04", "days": 1}
             )
             if refused.status_code != 422:
                 raise RuntimeError(f"a day over the budget was not refused: {refused.status_code}")
             outcome.refusals.append(refused.json()["detail"])
-
+    url = f"{urls['missions']}/applications/{application_id}/job-declarations"
     for as_of, created, maintained in case.declarations:
         declaration = {"as_of": as_of.isoformat(), "jobs_created": created, "jobs_maintained": maintained}
         _ok(
-            await _retry_while_not_found(
-                lambda body=declaration: http.post(  # type: ignore[misc]
-                    f"{urls['missions']}/applications/{application_id}/job-declarations",
-                    json=body,
-                )
+            await until(
+                lambda body=declaration: http.post(url, json=body),  # type: ignore[misc]
+                lambda r: r.status_code != 404,
+                f"the project {application_id} in missions",
             )
         )
 
 
-async def _mission_of(http: httpx.AsyncClient, urls: Mapping[str, str], application_id: str) -> str:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        found = (await http.get(f"{urls['missions']}/missions", params={"application_id": application_id})).json()
-        if found:
-            mission_id: str = found[0]["mission_id"]
-            return mission_id
-        await asyncio.sleep(0.2)
-    raise TimeoutError(f"no mission opened for application {application_id}")
+async def run(urls: Mapping[str, str], scenario: list[Case]) -> Outcome:
+    outcome = Outcome()
+    territories = sorted({c.territory for c in scenario})
+    async with httpx.AsyncClient(timeout=30) as http:
+        networks = {}
+        for territory in territories:
+            local = [c for c in scenario if c.territory == territory]
+            networks[territory] = await set_up_network(
+                http,
+                urls,
+                territory,
+                {c.programme for c in local},
+                {s for c in local for s in c.skills},
+                conflicted_firm=next((c.firm_id for c in local if c.firm_id), None),
+            )
+        ids = await asyncio.gather(*(apply(http, urls, networks[c.territory], c) for c in scenario))
+        outcome.application_ids = list(ids)
+        for territory in territories:
+            decided = [
+                (c, i)
+                for c, i in zip(scenario, ids, strict=True)
+                if c.territory == territory and c.eligible and c.decision != "withdraw"
+            ]
+            outcome.session_ids.append(await hold_session(http, urls, networks[territory], decided))
+        await asyncio.gather(
+            *(
+                run_missions(http, urls, c, i, outcome)
+                for c, i in zip(scenario, ids, strict=True)
+                if c.eligible and c.decision == "approve"
+            )
+        )
+    return outcome
 
 
 async def wait_for_metrics(

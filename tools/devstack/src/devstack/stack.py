@@ -49,6 +49,14 @@ class Stack:
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
 
+    @property
+    def urls(self) -> dict[str, str]:
+        return {name: self.url(name) for name in SERVICES}
+
+    @property
+    def database_url(self) -> str:
+        return self._env["DATABASE_URL"]
+
     def start(self, timeout: float = 90) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for name in SERVICES:

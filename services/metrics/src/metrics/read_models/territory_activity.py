@@ -1,4 +1,5 @@
-"""Counters per territory: applications, decisions, skill days, planned jobs, advances."""
+"""Counters per territory: the application funnel (received, screened, decided,
+withdrawn), sessions held, skill days, planned jobs, advances."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 import asyncpg
 from alize_chassis.wire import Received
 from alize_contracts import ApplicationSubmitted, MissionDayLogged, ProjectApproved, ProjectRejected
+from alize_contracts.events import ApplicationScreened, ApplicationWithdrawn, CommitteeSessionHeld, ProjectDeferred
 
 from metrics.read_models import handlers
 
@@ -54,3 +56,26 @@ async def on_rejected(conn: asyncpg.Connection, event: ProjectRejected, _: Recei
 @handlers.on(MissionDayLogged)
 async def on_day_logged(conn: asyncpg.Connection, event: MissionDayLogged, _: Received) -> None:
     await _add(conn, event.territory, days_delivered=Decimal(str(event.days)))
+
+
+@handlers.on(ApplicationScreened)
+async def on_screened(conn: asyncpg.Connection, event: ApplicationScreened, _: Received) -> None:
+    if event.eligible:
+        await _add(conn, event.territory, screened_eligible=1)
+    else:
+        await _add(conn, event.territory, screened_ineligible=1)
+
+
+@handlers.on(ProjectDeferred)
+async def on_deferred(conn: asyncpg.Connection, event: ProjectDeferred, _: Received) -> None:
+    await _add(conn, event.territory, deferred=1)
+
+
+@handlers.on(ApplicationWithdrawn)
+async def on_withdrawn(conn: asyncpg.Connection, event: ApplicationWithdrawn, _: Received) -> None:
+    await _add(conn, event.territory, withdrawn=1)
+
+
+@handlers.on(CommitteeSessionHeld)
+async def on_session_held(conn: asyncpg.Connection, event: CommitteeSessionHeld, _: Received) -> None:
+    await _add(conn, event.territory, sessions_held=1)

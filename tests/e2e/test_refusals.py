@@ -1,0 +1,149 @@
+"""End to end: every refusal of the intake and committee rules, through the HTTP
+APIs of the running services, answered with a clear 4xx and leaving no event and
+no row behind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from devstack import scenario
+from devstack.stack import Stack
+from devstack.testing import fetch
+
+pytestmark = pytest.mark.infra
+
+FIRM, TIED_FIRM = "799384656", "404833048"
+
+
+async def _footprint(stack: Stack) -> dict[str, int]:
+    """Rows a refused command must not add: events of intake and committee, applications, decisions."""
+    counts = {}
+    for schema, table in (
+        ("intake", "outbox"),
+        ("intake", "applications"),
+        ("committee", "outbox"),
+        ("committee", "decisions"),
+    ):
+        rows = await fetch(stack.database_url, schema, f"SELECT count(*) AS n FROM {table}")
+        counts[f"{schema}.{table}"] = int(rows[0]["n"])  # type: ignore[call-overload]
+    return counts
+
+
+async def test_each_refusal_is_a_clear_4xx_with_no_event_and_no_row(stack: Stack, isolation_id: str) -> None:
+    urls, territory = stack.urls, f"refusals-{isolation_id}"
+    async with httpx.AsyncClient(timeout=30) as http:
+        network = await scenario.set_up_network(
+            http, urls, territory, {"skill_sponsorship"}, {"sales"}, conflicted_firm=TIED_FIRM
+        )
+        good = scenario.Case(territory, "skill_sponsorship", FIRM, (2, 5), 5, ("sales",), "approve", skill_days=2)
+        tied = scenario.Case(territory, "skill_sponsorship", TIED_FIRM, (1, 3), 3, ("sales",), "approve", skill_days=1)
+        ineligible = scenario.Case(
+            territory, "skill_sponsorship", "380129866", (0, 300), 300, ("sales",), "approve", eligible=False
+        )
+        ids = {case: await scenario.apply(http, urls, network, case) for case in (good, tied, ineligible)}
+        session = (
+            await http.post(
+                f"{urls['committee']}/sessions",
+                json={
+                    "territory": territory,
+                    "held_on": "2026-11-20",
+                    "quorum": 2,
+                    "member_ids": network.members,
+                },
+            )
+        ).json()["session_id"]
+        await scenario._until(  # the committee has read the three applications and their screening
+            lambda: http.get(f"{urls['committee']}/docket", params={"territory": territory}),
+            lambda r: sum(e["eligible"] is not None for e in r.json()) == 3,
+            "the docket",
+        )
+
+        closed_call = (
+            await http.post(
+                f"{urls['intake']}/calls",
+                json={
+                    "territory": territory,
+                    "programme": "skill_sponsorship",
+                    "opens_on": "2026-01-01",
+                    "closes_on": "2030-12-31",
+                    "skill_days_budget": 10,
+                    "advances_budget_cents": 0,
+                },
+            )
+        ).json()["call_id"]
+        assert (await http.post(f"{urls['intake']}/calls/{closed_call}/close")).status_code == 200
+        application: dict[str, Any] = {
+            "firm_id": FIRM,
+            "sector": "C25",
+            "project_kind": "development",
+            "project_summary": "x",
+            "jobs_planned": {"created": 1, "maintained": 1},
+            "baseline_headcount": 5,
+            "skills_needed": ["sales"],
+            "submit": True,
+        }
+
+        def decide(case: scenario.Case, **change: Any) -> Any:
+            return http.post(
+                f"{urls['committee']}/sessions/{session}/decisions",
+                json={"decisions": [{**scenario.decision_for(case, ids[case], network), **change}]},
+            )
+
+        refusals = [
+            (
+                "closed call",
+                lambda: http.post(f"{urls['intake']}/applications", json={**application, "call_id": closed_call}),
+                422,
+                "is closed",
+            ),
+            (
+                "bad identifier",
+                lambda: http.post(
+                    f"{urls['intake']}/applications",
+                    json={**application, "call_id": network.call_ids["skill_sponsorship"], "firm_id": "404833049"},
+                ),
+                422,
+                "not a valid SIREN",
+            ),
+            ("ineligible", lambda: decide(ineligible), 422, "screened ineligible"),
+            ("no quorum", lambda: decide(good, voters=network.members[:1]), 422, "no quorum"),
+            (
+                "conflicted voter",
+                lambda: decide(tied, voters=network.members[1:]),
+                422,
+                f"tied to the firm {TIED_FIRM}",
+            ),
+            ("advance over the fund", lambda: decide(good, advance_amount_cents=10_000_001), 422, "over the fund"),
+        ]
+        for name, call, status, message in refusals:
+            before = await _footprint(stack)
+            response = await call()
+            assert response.status_code == status, (name, response.text)
+            assert (
+                message in response.json()["detail"]
+                if isinstance(response.json()["detail"], str)
+                else message in response.text
+            ), (name, response.text)
+            assert await _footprint(stack) == before, name
+
+        assert (await decide(good)).status_code == 201
+        before = await _footprint(stack)
+        later = (
+            await http.post(
+                f"{urls['committee']}/sessions",
+                json={
+                    "territory": territory,
+                    "held_on": "2026-12-18",
+                    "quorum": 2,
+                    "member_ids": network.members,
+                },
+            )
+        ).json()["session_id"]
+        twice = await http.post(
+            f"{urls['committee']}/sessions/{later}/decisions",
+            json={"decisions": [scenario.decision_for(good, ids[good], network)]},
+        )
+        assert twice.status_code == 409 and "already approved" in twice.json()["detail"]
+        assert await _footprint(stack) == before
