@@ -54,7 +54,7 @@ async def test_each_refusal_is_a_clear_4xx_with_no_event_and_no_row(stack: Stack
                 },
             )
         ).json()["session_id"]
-        await scenario._until(  # the committee has read the three applications and their screening
+        await scenario.until(  # the committee has read the three applications and their screening
             lambda: http.get(f"{urls['committee']}/docket", params={"territory": territory}),
             lambda r: sum(e["eligible"] is not None for e in r.json()) == 3,
             "the docket",

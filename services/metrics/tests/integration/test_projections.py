@@ -21,7 +21,15 @@ from alize_contracts import (
     ProjectRejected,
     topics,
 )
+from alize_contracts.events import (
+    ApplicationScreened,
+    ApplicationWithdrawn,
+    CommitteeSessionHeld,
+    DecisionCounts,
+    ProjectDeferred,
+)
 from devstack.infra import Infra
+from devstack.scenario import empty_metrics
 from devstack.testing import eventually, find_message, publish_event, publish_raw, running
 from metrics.app import create_app
 from metrics.settings import MetricsSettings
@@ -36,7 +44,7 @@ async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncC
 
 
 def _events(territory: str) -> list[Event]:
-    first, second = uuid4(), uuid4()
+    first, second, session = uuid4(), uuid4(), uuid4()
     now = datetime.now(UTC)
     return [
         ApplicationSubmitted(
@@ -90,6 +98,36 @@ def _events(territory: str) -> list[Event]:
             worked_on=date(2026, 5, 5),
             days=0.5,
         ),
+        ApplicationScreened(
+            territory=territory, application_id=first, programme="skill_sponsorship", screened_at=now, eligible=True
+        ),
+        ApplicationScreened(
+            territory=territory,
+            application_id=second,
+            programme="skill_sponsorship",
+            screened_at=now,
+            eligible=False,
+            reasons=["Headcount too high."],
+        ),
+        ProjectDeferred(
+            territory=territory,
+            application_id=first,
+            programme="skill_sponsorship",
+            session_id=session,
+            decided_at=now,
+            reason="Forecast missing.",
+        ),
+        ApplicationWithdrawn(
+            territory=territory, application_id=second, programme="skill_sponsorship", withdrawn_at=now
+        ),
+        CommitteeSessionHeld(
+            territory=territory,
+            session_id=session,
+            held_on=date(2026, 4, 14),
+            quorum=2,
+            members_present=3,
+            decisions=DecisionCounts(approved=1, rejected=1, deferred=1),
+        ),
         JobDeclared(
             territory=territory,
             declaration_id=uuid4(),
@@ -111,8 +149,13 @@ def _events(territory: str) -> list[Event]:
 
 EXPECTED = {
     "applications": 2,
+    "screened_eligible": 1,
+    "screened_ineligible": 1,
     "approved": 1,
     "rejected": 1,
+    "deferred": 1,
+    "withdrawn": 1,
+    "sessions_held": 1,
     "firms_supported": 1,
     "days_contracted": 3.0,
     "days_delivered": 1.5,
@@ -167,19 +210,7 @@ async def test_malformed_messages_go_to_the_dead_letter_topic_and_the_partition_
     await publish_raw(bootstrap, topics.APPLICATIONS, personal, key=key, headers=invalid)
     await publish_event(bootstrap, good)  # same key, so same partition, after the bad ones
 
-    expected = {
-        "territory": territory,
-        "applications": 1,
-        "approved": 0,
-        "rejected": 0,
-        "firms_supported": 0,
-        "days_contracted": 0.0,
-        "days_delivered": 0.0,
-        "jobs_planned": {"created": 0, "maintained": 0},
-        "jobs_declared": {"created": 0, "maintained": 0},
-        "advances_granted": 0,
-        "advances_granted_cents": 0,
-    }
+    expected = empty_metrics(territory, applications=1)
     assert await _metrics(client, territory, expected) == expected
 
     group = f"test-{isolation_id}.metrics"

@@ -74,32 +74,35 @@ def cases(indre: str = "indre", gard: str = "gard-cevennes") -> list[Case]:
     # fmt: on
 
 
+def empty_metrics(territory: str, **counts: int) -> dict[str, Any]:
+    """A territory's metrics before any event, with `counts` set."""
+    return {
+        "territory": territory,
+        "applications": 0,
+        "screened_eligible": 0,
+        "screened_ineligible": 0,
+        "approved": 0,
+        "rejected": 0,
+        "deferred": 0,
+        "withdrawn": 0,
+        "sessions_held": 0,
+        "firms_supported": 0,
+        "days_contracted": 0.0,
+        "days_delivered": 0.0,
+        "jobs_planned": {"created": 0, "maintained": 0},
+        "jobs_declared": {"created": 0, "maintained": 0},
+        "advances_granted": 0,
+        "advances_granted_cents": 0,
+        **counts,
+    }
+
+
 def expected_metrics(scenario: list[Case]) -> dict[str, dict[str, Any]]:
     """What the metrics service must report per territory, from the data alone."""
     result: dict[str, dict[str, Any]] = {}
     firms: dict[str, set[str]] = {}
     for case in scenario:
-        m = result.setdefault(
-            case.territory,
-            {
-                "territory": case.territory,
-                "applications": 0,
-                "screened_eligible": 0,
-                "screened_ineligible": 0,
-                "approved": 0,
-                "rejected": 0,
-                "deferred": 0,
-                "withdrawn": 0,
-                "sessions_held": 1,
-                "firms_supported": 0,
-                "days_contracted": 0.0,
-                "days_delivered": 0.0,
-                "jobs_planned": {"created": 0, "maintained": 0},
-                "jobs_declared": {"created": 0, "maintained": 0},
-                "advances_granted": 0,
-                "advances_granted_cents": 0,
-            },
-        )
+        m = result.setdefault(case.territory, empty_metrics(case.territory, sessions_held=1))
         m["applications"] += 1
         m["screened_eligible" if case.eligible else "screened_ineligible"] += 1
         if case.decision == "withdraw":
