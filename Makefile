@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (see README.md), and a few helpers.
-.PHONY: demo test setup schemas lint infra-up infra-down
+.PHONY: demo test setup schemas asyncapi lint infra-up infra-down
 
 demo: ## Start Kafka, PostgreSQL and the four services locally, run the scenario, print the metrics
 	bash scripts/bootstrap.sh
@@ -13,6 +13,9 @@ setup: ## Create the development environment only
 
 schemas: ## Regenerate the committed JSON Schemas of the event contracts
 	uv run --frozen python -m alize_contracts.schemas
+
+asyncapi: ## Regenerate the committed AsyncAPI document of each service
+	OTEL_SDK_DISABLED=true uv run --frozen devstack asyncapi
 
 lint:
 	uv run --frozen ruff check .

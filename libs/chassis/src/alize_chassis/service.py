@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 
 from alize_chassis import db
+from alize_chassis.asyncapi import declare_publishers
 from alize_chassis.consumer import Consumer, Handlers
 from alize_chassis.errors import install_error_handlers
 from alize_chassis.outbox import OutboxRelay
@@ -33,6 +34,7 @@ class Runtime:
 
     settings: ServiceSettings
     broker: KafkaBroker
+    subscription: Subscription | None = None
     _pool: asyncpg.Pool | None = None
     consumers: list[Consumer] = field(default_factory=list)
 
@@ -105,7 +107,9 @@ def create_service_app(
         acks="all",
         enable_idempotence=True,
     )
-    rt = Runtime(settings=settings, broker=broker)
+    if publishes:
+        declare_publishers(broker, settings.service_name)
+    rt = Runtime(settings=settings, broker=broker, subscription=subscription)
     if subscription is not None:
         rt.consumers.append(
             Consumer(

@@ -101,6 +101,15 @@ def demo(
                 pass
 
 
+@app.command()
+def asyncapi() -> None:
+    """Regenerate the committed AsyncAPI document of each service."""
+    from devstack.asyncapi_docs import write_all
+
+    for path in write_all():
+        console.print(str(path.relative_to(infra.REPO_ROOT)))
+
+
 def _print_metrics(shown: dict[str, dict[str, Any]]) -> None:
     table = Table(title="Metrics per territory (from the metrics service)")
     rows: list[tuple[str, Callable[[dict[str, Any]], object]]] = [
