@@ -4,6 +4,7 @@ processes, drive the demo scenario through the HTTP APIs, print the metrics."""
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +18,7 @@ from devstack import infra, scenario
 from devstack.stack import Stack
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 120)
 
 
 @app.callback()
@@ -69,7 +70,10 @@ def demo(
         for name in stack.processes:
             console.print(f"  {name:<10} {stack.url(name)}  (logs: {stack.log_dir / (name + '.log')})")
         cases = scenario.cases()
-        console.print(f"[bold]Driving the scenario: {len(cases)} applications in 2 territories…[/bold]")
+        console.print(
+            f"[bold]Driving the scenario: in 2 territories, a call, a partner company and a committee each; "
+            f"{len(cases)} applications screened; one committee session per territory; missions…[/bold]"
+        )
         outcome = asyncio.run(scenario.run(stack.urls, cases))
         for refusal in outcome.refusals:
             console.print(f"  refused as expected: {refusal}")
@@ -113,9 +117,14 @@ def asyncapi() -> None:
 def _print_metrics(shown: dict[str, dict[str, Any]]) -> None:
     table = Table(title="Metrics per territory (from the metrics service)")
     rows: list[tuple[str, Callable[[dict[str, Any]], object]]] = [
-        ("applications", lambda m: m["applications"]),
+        ("applications received", lambda m: m["applications"]),
+        ("screened eligible", lambda m: m["screened_eligible"]),
+        ("screened ineligible", lambda m: m["screened_ineligible"]),
+        ("withdrawn", lambda m: m["withdrawn"]),
+        ("committee sessions held", lambda m: m["sessions_held"]),
         ("approved", lambda m: m["approved"]),
         ("rejected", lambda m: m["rejected"]),
+        ("deferred", lambda m: m["deferred"]),
         ("firms supported (CO01)", lambda m: m["firms_supported"]),
         ("skill days contracted", lambda m: m["days_contracted"]),
         ("skill days delivered", lambda m: m["days_delivered"]),
