@@ -34,6 +34,8 @@ Cents = Annotated[int, Field(ge=0, le=10_000_000_000)]
 CompetenceCode = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 """A code of the shared competence catalogue (alize_contracts.competences)."""
 Text = Annotated[str, Field(min_length=1, max_length=500)]
+NaceCode = Annotated[str, Field(pattern=r"^[A-U](\d{2}(\.\d{1,2})?)?$")]
+"""NACE rev. 2 activity code: a section letter, optionally with division and class (C, C25, C25.62)."""
 
 
 class _Part(BaseModel):
@@ -96,7 +98,7 @@ class ApplicationSubmitted(Event):
     call_id: UUID | None = Field(default=None, description="The call the application answers.")
     project_kind: ProjectKind | None = None
     firm_size: FirmSize | None = None
-    sector: Annotated[str, Field(pattern=r"^[A-U](\d{2}(\.\d{1,2})?)?$")] | None = Field(
+    sector: NaceCode | None = Field(
         default=None, description="NACE rev. 2 code: a section letter, optionally with division/class."
     )
     advance_requested_cents: Cents | None = None

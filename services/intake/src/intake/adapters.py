@@ -194,6 +194,14 @@ async def get_for_update(conn: asyncpg.Connection, application_id: UUID) -> Appl
     return Application(id=application_id, call=call, **values)
 
 
+async def save_draft(conn: Conn, app: Application) -> None:
+    values = asdict(app)
+    assignments = ", ".join(f"{f} = ${i + 2}" for i, f in enumerate(_APP_FIELDS))
+    await conn.execute(
+        f"UPDATE applications SET {assignments} WHERE id = $1", app.id, *(values[f] for f in _APP_FIELDS)
+    )
+
+
 async def save_submission(conn: Conn, app: Application, screened_at: datetime, reasons: list[str]) -> None:
     await conn.execute(
         """

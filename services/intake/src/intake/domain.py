@@ -118,6 +118,12 @@ class Application:
     def programme(self) -> str:
         return self.call.programme
 
+    def revise(self, **changes: object) -> Application:
+        """A draft with `changes`; the rules are checked again."""
+        if self.status != "draft":
+            raise Conflict(f"application {self.id} is {self.status}: only a draft can be changed")
+        return replace(self, **changes)  # type: ignore[arg-type]
+
     def submit(self, at: datetime) -> Application:
         if self.status != "draft":
             raise Conflict(f"application {self.id} is already {self.status}")

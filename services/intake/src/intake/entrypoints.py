@@ -11,7 +11,7 @@ from alize_chassis.errors import NotFound
 from alize_chassis.idempotency import IdempotencyKeyHeader, run_once
 from alize_chassis.service import pool
 from alize_contracts import Programme, Territory
-from alize_contracts.events import FirmSize, ProjectKind
+from alize_contracts.events import FirmSize, NaceCode, ProjectKind
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
@@ -143,9 +143,7 @@ class NewApplication(Strict):
     )
     contact: Contact | None = None
     firm_size: FirmSize | None = Field(default=None, description="Derived from the headcount when omitted.")
-    sector: Annotated[str, Field(pattern=r"^[A-U](\d{2}(\.\d{1,2})?)?$")] | None = Field(
-        default=None, description="NACE rev. 2 code, e.g. C25.62."
-    )
+    sector: NaceCode | None = Field(default=None, description="NACE rev. 2 code, e.g. C25.62.")
     firm_created_on: date | None = None
     project_kind: ProjectKind | None = None
     project_summary: Annotated[str, Field(min_length=1, max_length=5000)] | None = None
@@ -212,6 +210,32 @@ async def create_application(body: NewApplication, db: Pool, idempotency_key: Id
         db, scope="POST /applications", key=idempotency_key, request=body.model_dump(mode="json"), command=command
     )
     return JSONResponse(response, status_code=status)
+
+
+class DraftChanges(Strict):
+    """Fields of a draft to change; those not given stay as they are."""
+
+    firm_id: str | None = Field(default=None, max_length=32)
+    firm_size: FirmSize | None = None
+    sector: NaceCode | None = None
+    firm_created_on: date | None = None
+    project_kind: ProjectKind | None = None
+    project_summary: Annotated[str, Field(min_length=1, max_length=5000)] | None = None
+    jobs_planned: JobsPlanned | None = None
+    baseline_headcount: Count | None = None
+    skills_needed: list[Annotated[str, Field(min_length=1, max_length=80)]] | None = Field(default=None, max_length=50)
+    advance_requested_cents: Annotated[int, Field(ge=0, le=10_000_000_000)] | None = None
+
+
+@router.patch("/applications/{application_id}", tags=["applications"])
+async def revise_draft(application_id: UUID, body: DraftChanges, db: Pool) -> ApplicationView:
+    changes = body.model_dump(exclude_unset=True, exclude={"jobs_planned"})
+    if body.jobs_planned is not None:
+        changes["jobs_planned_created"] = body.jobs_planned.created
+        changes["jobs_planned_maintained"] = body.jobs_planned.maintained
+    async with db.acquire() as conn, conn.transaction():
+        await service_layer.revise_draft(conn, application_id, changes)
+        return ApplicationView(**await _stored_view(conn, application_id))
 
 
 @router.post("/applications/{application_id}/submit", tags=["applications"], response_model=ApplicationView)

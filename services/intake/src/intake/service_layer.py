@@ -88,6 +88,18 @@ async def create_application(
     return application
 
 
+async def revise_draft(conn: asyncpg.Connection, application_id: UUID, changes: dict[str, Any]) -> Application:
+    journey.tag(application_id)
+    application = await adapters.get_for_update(conn, application_id)
+    if application is None:
+        raise NotFound(f"no application {application_id}")
+    if changes.get("firm_id"):
+        changes["firm_id"] = normalise_firm_id(changes["firm_id"])
+    revised = application.revise(**changes)
+    await adapters.save_draft(conn, revised)
+    return revised
+
+
 async def submit(conn: asyncpg.Connection, application_id: UUID) -> Application:
     journey.tag(application_id)
     application = await adapters.get_for_update(conn, application_id)

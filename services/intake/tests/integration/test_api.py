@@ -309,3 +309,32 @@ async def test_unknown_things_are_404(client: httpx.AsyncClient) -> None:
         response = await client.get(path)
         assert response.status_code == 404 and "no " in response.json()["detail"]
     assert (await client.post(f"/applications/{uuid4()}/submit")).status_code == 404
+
+
+async def test_a_draft_can_be_revised_until_it_is_submitted(
+    client: httpx.AsyncClient, database_url: str, territory: str
+) -> None:
+    call_id = await _open_call(client, territory)
+    draft = (await client.post("/applications", json=_application(call_id, sector=None))).json()
+    url = f"/applications/{draft['application_id']}"
+
+    revised = await client.patch(url, json={"sector": "C25.62", "jobs_planned": {"created": 4, "maintained": 12}})
+    assert revised.status_code == 200, revised.text
+    assert (revised.json()["sector"], revised.json()["jobs_planned"]) == ("C25.62", {"created": 4, "maintained": 12})
+    assert revised.json()["firm_id"] == "404833048"  # untouched fields stay
+
+    for body, message in (
+        ({"firm_id": "404833049"}, "not a valid SIREN"),
+        ({"baseline_headcount": 3}, "cannot exceed baseline_headcount"),
+        ({"skills_needed": ["juggling"]}, "outside the competence catalogue"),
+        ({"call_id": call_id}, "call_id"),
+    ):
+        refused = await client.patch(url, json=body)
+        assert refused.status_code == 422 and message in refused.text, refused.text
+    assert (await client.get(url)).json() == revised.json()
+
+    await client.post(f"{url}/submit")
+    too_late = await client.patch(url, json={"sector": "C26"})
+    assert too_late.status_code == 409 and "only a draft can be changed" in too_late.text
+    assert (await client.get(url)).json()["sector"] == "C25.62"
+    assert (await client.patch(f"/applications/{uuid4()}", json={"sector": "C26"})).status_code == 404
