@@ -30,7 +30,6 @@ class Event(BaseModel):
     TYPE: ClassVar[str]
     TOPIC: ClassVar[str]
     KEY_FIELD: ClassVar[str]
-    SUBJECT_FIELD: ClassVar[str]
 
     territory: Territory = Field(description="Slug of the local network the fact belongs to.")
 
@@ -39,5 +38,5 @@ class Event(BaseModel):
         return str(getattr(self, self.KEY_FIELD))
 
     def subject(self) -> str:
-        """CloudEvents `subject`: an opaque id, never personal data."""
-        return str(getattr(self, self.SUBJECT_FIELD))
+        """CloudEvents `subject`: the aggregate id too (opaque, never personal data)."""
+        return self.key()

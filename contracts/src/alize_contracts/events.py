@@ -57,7 +57,6 @@ class CallOpened(Event):
     TYPE: ClassVar[str] = "org.alize.intake.call.opened.v1"
     TOPIC: ClassVar[str] = topics.CALLS
     KEY_FIELD: ClassVar[str] = "call_id"
-    SUBJECT_FIELD: ClassVar[str] = "call_id"
 
     call_id: UUID
     programme: Programme
@@ -71,7 +70,6 @@ class CallClosed(Event):
     TYPE: ClassVar[str] = "org.alize.intake.call.closed.v1"
     TOPIC: ClassVar[str] = topics.CALLS
     KEY_FIELD: ClassVar[str] = "call_id"
-    SUBJECT_FIELD: ClassVar[str] = "call_id"
 
     call_id: UUID
     programme: Programme
@@ -83,7 +81,6 @@ class ApplicationSubmitted(Event):
     TYPE: ClassVar[str] = "org.alize.intake.application.submitted.v1"
     TOPIC: ClassVar[str] = topics.APPLICATIONS
     KEY_FIELD: ClassVar[str] = "application_id"
-    SUBJECT_FIELD: ClassVar[str] = "application_id"
 
     application_id: UUID
     programme: Programme
@@ -108,7 +105,6 @@ class ApplicationScreened(Event):
     TYPE: ClassVar[str] = "org.alize.intake.application.screened.v1"
     TOPIC: ClassVar[str] = topics.APPLICATIONS
     KEY_FIELD: ClassVar[str] = "application_id"
-    SUBJECT_FIELD: ClassVar[str] = "application_id"
 
     application_id: UUID
     programme: Programme
@@ -122,7 +118,6 @@ class ApplicationWithdrawn(Event):
     TYPE: ClassVar[str] = "org.alize.intake.application.withdrawn.v1"
     TOPIC: ClassVar[str] = topics.APPLICATIONS
     KEY_FIELD: ClassVar[str] = "application_id"
-    SUBJECT_FIELD: ClassVar[str] = "application_id"
 
     application_id: UUID
     programme: Programme
@@ -142,7 +137,6 @@ class ProjectApproved(Event):
     TYPE: ClassVar[str] = "org.alize.committee.project.approved.v1"
     TOPIC: ClassVar[str] = topics.PROJECTS
     KEY_FIELD: ClassVar[str] = "application_id"
-    SUBJECT_FIELD: ClassVar[str] = "application_id"
 
     application_id: UUID = Field(description="The approved application; the project keeps its id.")
     programme: Programme
@@ -165,7 +159,6 @@ class ProjectRejected(Event):
     TYPE: ClassVar[str] = "org.alize.committee.project.rejected.v1"
     TOPIC: ClassVar[str] = topics.PROJECTS
     KEY_FIELD: ClassVar[str] = "application_id"
-    SUBJECT_FIELD: ClassVar[str] = "application_id"
 
     application_id: UUID
     programme: Programme
@@ -179,7 +172,6 @@ class ProjectDeferred(Event):
     TYPE: ClassVar[str] = "org.alize.committee.project.deferred.v1"
     TOPIC: ClassVar[str] = topics.PROJECTS
     KEY_FIELD: ClassVar[str] = "application_id"
-    SUBJECT_FIELD: ClassVar[str] = "application_id"
 
     application_id: UUID
     programme: Programme
@@ -192,7 +184,6 @@ class AdvanceGranted(Event):
     TYPE: ClassVar[str] = "org.alize.committee.advance.granted.v1"
     TOPIC: ClassVar[str] = topics.PROJECTS
     KEY_FIELD: ClassVar[str] = "application_id"
-    SUBJECT_FIELD: ClassVar[str] = "application_id"
 
     application_id: UUID
     firm_id: FirmId | None
@@ -212,7 +203,6 @@ class CommitteeSessionHeld(Event):
     TYPE: ClassVar[str] = "org.alize.committee.session.held.v1"
     TOPIC: ClassVar[str] = topics.SESSIONS
     KEY_FIELD: ClassVar[str] = "session_id"
-    SUBJECT_FIELD: ClassVar[str] = "session_id"
 
     session_id: UUID
     held_on: date
@@ -230,7 +220,6 @@ class PartnerJoined(Event):
     TYPE: ClassVar[str] = "org.alize.committee.partner.joined.v1"
     TOPIC: ClassVar[str] = topics.PARTNERS
     KEY_FIELD: ClassVar[str] = "partner_id"
-    SUBJECT_FIELD: ClassVar[str] = "partner_id"
 
     partner_id: UUID
     company_name: Annotated[str, Field(min_length=1, max_length=200)] = Field(
@@ -244,7 +233,6 @@ class CompetenceOffered(Event):
     TYPE: ClassVar[str] = "org.alize.committee.partner.competence_offered.v1"
     TOPIC: ClassVar[str] = topics.PARTNERS
     KEY_FIELD: ClassVar[str] = "partner_id"
-    SUBJECT_FIELD: ClassVar[str] = "partner_id"
 
     partner_id: UUID
     site_id: UUID
@@ -260,7 +248,6 @@ class MissionDayLogged(Event):
     TYPE: ClassVar[str] = "org.alize.missions.mission.day_logged.v1"
     TOPIC: ClassVar[str] = topics.MISSIONS
     KEY_FIELD: ClassVar[str] = "mission_id"
-    SUBJECT_FIELD: ClassVar[str] = "mission_id"
 
     mission_id: UUID
     day_id: UUID
@@ -275,7 +262,6 @@ class JobDeclared(Event):
     TYPE: ClassVar[str] = "org.alize.missions.jobs.declared.v1"
     TOPIC: ClassVar[str] = topics.JOBS
     KEY_FIELD: ClassVar[str] = "application_id"
-    SUBJECT_FIELD: ClassVar[str] = "application_id"
 
     declaration_id: UUID
     application_id: UUID
