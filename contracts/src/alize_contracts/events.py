@@ -153,6 +153,10 @@ class ProjectApproved(Event):
     partners: list[PartnerAssignment] = Field(
         default_factory=list, description="Partner companies and competences assigned, with their days."
     )
+    # Added in contracts 1.2.0.
+    baseline_headcount: Headcount | None = Field(
+        default=None, description="The firm's headcount at application, against which jobs are measured."
+    )
 
 
 class ProjectRejected(Event):
@@ -166,6 +170,21 @@ class ProjectRejected(Event):
     reason: Text = Field(description="Why the committee rejected the project (about the project, not a person).")
     # Added in contracts 1.1.0.
     session_id: UUID | None = None
+
+
+class ProjectAmended(Event):
+    TYPE: ClassVar[str] = "org.alize.committee.project.amended.v1"
+    TOPIC: ClassVar[str] = topics.PROJECTS
+    KEY_FIELD: ClassVar[str] = "application_id"
+
+    application_id: UUID
+    programme: Programme
+    session_id: UUID
+    decided_at: datetime
+    additional_skill_days: Annotated[float, Field(gt=0, le=10_000, multiple_of=0.5)]
+    partners: list[PartnerAssignment] = Field(
+        min_length=1, description="The additional days, by partner company and competence."
+    )
 
 
 class ProjectDeferred(Event):
@@ -244,6 +263,38 @@ class CompetenceOffered(Event):
 # --- missions -------------------------------------------------------------------
 
 
+DayLength = Annotated[float, Field(gt=0, le=1, multiple_of=0.5)]
+"""0.5 for a half day, 1 for a full day."""
+
+
+class MissionOpened(Event):
+    TYPE: ClassVar[str] = "org.alize.missions.mission.opened.v1"
+    TOPIC: ClassVar[str] = topics.MISSIONS
+    KEY_FIELD: ClassVar[str] = "mission_id"
+
+    mission_id: UUID
+    application_id: UUID
+    firm_id: FirmId | None = Field(description="The host firm.")
+    partner_id: UUID | None = Field(description="The lending partner company (null for a mission from 1.0 events).")
+    competence: CompetenceCode | None
+    days_contracted: HalfDays
+    window_ends_on: date = Field(description="The mission must end by this date (12 to 18 months after approval).")
+
+
+class MissionConventionSigned(Event):
+    TYPE: ClassVar[str] = "org.alize.missions.mission.convention_signed.v1"
+    TOPIC: ClassVar[str] = topics.MISSIONS
+    KEY_FIELD: ClassVar[str] = "mission_id"
+
+    mission_id: UUID
+    application_id: UUID
+    expert_ref: UUID = Field(description="Opaque reference of the lent employee (their data stays in missions).")
+    competence: CompetenceCode | None
+    starts_on: date
+    ends_on: date
+    signed_on: date
+
+
 class MissionDayLogged(Event):
     TYPE: ClassVar[str] = "org.alize.missions.mission.day_logged.v1"
     TOPIC: ClassVar[str] = topics.MISSIONS
@@ -256,6 +307,57 @@ class MissionDayLogged(Event):
     days: Annotated[float, Field(gt=0, le=1, multiple_of=0.5)] = Field(
         description="0.5 for a half day, 1 for a full day."
     )
+    # Added in contracts 1.2.0.
+    competence: CompetenceCode | None = None
+
+
+class MissionDayConfirmed(Event):
+    TYPE: ClassVar[str] = "org.alize.missions.mission.day_confirmed.v1"
+    TOPIC: ClassVar[str] = topics.MISSIONS
+    KEY_FIELD: ClassVar[str] = "mission_id"
+
+    mission_id: UUID
+    day_id: UUID
+    application_id: UUID
+    worked_on: date
+    days: DayLength = Field(description="Confirmed by the host firm: a day delivered.")
+
+
+class MissionDayDisputed(Event):
+    TYPE: ClassVar[str] = "org.alize.missions.mission.day_disputed.v1"
+    TOPIC: ClassVar[str] = topics.MISSIONS
+    KEY_FIELD: ClassVar[str] = "mission_id"
+
+    mission_id: UUID
+    day_id: UUID
+    application_id: UUID
+    worked_on: date
+    days: DayLength
+    reason: Text
+
+
+class MissionAmended(Event):
+    TYPE: ClassVar[str] = "org.alize.missions.mission.amended.v1"
+    TOPIC: ClassVar[str] = topics.MISSIONS
+    KEY_FIELD: ClassVar[str] = "mission_id"
+
+    mission_id: UUID
+    application_id: UUID
+    session_id: UUID = Field(description="The committee session that approved the amendment.")
+    additional_days: Annotated[float, Field(gt=0, le=10_000, multiple_of=0.5)]
+    days_contracted: HalfDays = Field(description="The budget after the amendment.")
+
+
+class MissionClosed(Event):
+    TYPE: ClassVar[str] = "org.alize.missions.mission.closed.v1"
+    TOPIC: ClassVar[str] = topics.MISSIONS
+    KEY_FIELD: ClassVar[str] = "mission_id"
+
+    mission_id: UUID
+    application_id: UUID
+    closed_on: date
+    days_delivered: HalfDays
+    satisfaction: int = Field(ge=1, le=5, description="The host firm's evaluation, 1 (poor) to 5 (excellent).")
 
 
 class JobDeclared(Event):
@@ -269,8 +371,107 @@ class JobDeclared(Event):
     as_of: date = Field(description="Date the declared figures describe.")
     jobs: Jobs = Field(
         description="Jobs actually created and maintained at `as_of`. A later declaration "
-        "for the same application supersedes an earlier one."
+        "for the same firm (or, with no firm, the same application) supersedes an earlier one."
     )
+    # Added in contracts 1.2.0.
+    headcount: Headcount | None = Field(default=None, description="Full-time equivalents declared at `as_of`.")
+    baseline_headcount: Headcount | None = Field(
+        default=None, description="The baseline the jobs are measured against."
+    )
+
+
+# --- repayable advances ---------------------------------------------------------------
+
+
+class Installment(_Part):
+    due_on: date
+    amount_cents: Annotated[int, Field(gt=0)]
+
+
+class AdvanceDisbursed(Event):
+    TYPE: ClassVar[str] = "org.alize.missions.advance.disbursed.v1"
+    TOPIC: ClassVar[str] = topics.ADVANCES
+    KEY_FIELD: ClassVar[str] = "advance_id"
+
+    advance_id: UUID
+    application_id: UUID
+    firm_id: FirmId | None
+    amount_cents: Annotated[int, Field(gt=0)]
+    disbursed_on: date
+    schedule: list[Installment] = Field(min_length=1, description="The repayment schedule; sums to the amount.")
+
+
+class AdvanceRepaymentReceived(Event):
+    TYPE: ClassVar[str] = "org.alize.missions.advance.repayment_received.v1"
+    TOPIC: ClassVar[str] = topics.ADVANCES
+    KEY_FIELD: ClassVar[str] = "advance_id"
+
+    advance_id: UUID
+    application_id: UUID
+    repayment_id: UUID
+    amount_cents: Annotated[int, Field(gt=0)]
+    received_on: date
+    outstanding_cents: Cents = Field(description="What remains owed after this repayment.")
+
+
+class AdvanceWrittenOff(Event):
+    TYPE: ClassVar[str] = "org.alize.missions.advance.written_off.v1"
+    TOPIC: ClassVar[str] = topics.ADVANCES
+    KEY_FIELD: ClassVar[str] = "advance_id"
+
+    advance_id: UUID
+    application_id: UUID
+    amount_cents: Annotated[int, Field(gt=0)] = Field(description="The outstanding amount written off.")
+    written_off_on: date
+    reason: Text
+
+
+# --- self-employment guidance -----------------------------------------------------------
+
+
+class GuidanceSessionLogged(Event):
+    TYPE: ClassVar[str] = "org.alize.missions.guidance.session_logged.v1"
+    TOPIC: ClassVar[str] = topics.GUIDANCE
+    KEY_FIELD: ClassVar[str] = "application_id"
+
+    application_id: UUID = Field(description="The participant's guidance track (their approved application).")
+    session_id: UUID
+    counsellor_ref: UUID = Field(description="Opaque reference of the counsellor.")
+    held_on: date
+    days: DayLength
+
+
+class ParticipantOutcomeRecorded(Event):
+    TYPE: ClassVar[str] = "org.alize.missions.guidance.outcome_recorded.v1"
+    TOPIC: ClassVar[str] = topics.GUIDANCE
+    KEY_FIELD: ClassVar[str] = "application_id"
+
+    application_id: UUID
+    outcome: Literal["firm_created", "employment", "left_programme"]
+    recorded_on: date
+    firm_id: FirmId | None = Field(default=None, description="The new firm's identifier, for firm_created.")
+
+
+class BusinessCreated(Event):
+    TYPE: ClassVar[str] = "org.alize.missions.guidance.business_created.v1"
+    TOPIC: ClassVar[str] = topics.GUIDANCE
+    KEY_FIELD: ClassVar[str] = "application_id"
+
+    application_id: UUID
+    firm_id: FirmId
+    created_on: date
+
+
+class BusinessSurvivalReported(Event):
+    TYPE: ClassVar[str] = "org.alize.missions.guidance.survival_reported.v1"
+    TOPIC: ClassVar[str] = topics.GUIDANCE
+    KEY_FIELD: ClassVar[str] = "application_id"
+
+    application_id: UUID
+    firm_id: FirmId
+    years: Literal[1, 2, 3] = Field(description="The check N years after the firm's creation.")
+    active: bool
+    checked_on: date
 
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -284,12 +485,26 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ProjectApproved,
         ProjectRejected,
         ProjectDeferred,
+        ProjectAmended,
         AdvanceGranted,
         CommitteeSessionHeld,
         PartnerJoined,
         CompetenceOffered,
+        MissionOpened,
+        MissionConventionSigned,
         MissionDayLogged,
+        MissionDayConfirmed,
+        MissionDayDisputed,
+        MissionAmended,
+        MissionClosed,
         JobDeclared,
+        AdvanceDisbursed,
+        AdvanceRepaymentReceived,
+        AdvanceWrittenOff,
+        GuidanceSessionLogged,
+        ParticipantOutcomeRecorded,
+        BusinessCreated,
+        BusinessSurvivalReported,
     )
 }
 """Every event type this version of the contracts knows, by CloudEvents `type`."""

@@ -24,7 +24,14 @@ MISSIONS: Final = "alize.missions.missions"
 JOBS: Final = "alize.missions.jobs"
 """Job declarations of supported firms; key = application_id."""
 
-ALL: Final = (CALLS, APPLICATIONS, PROJECTS, SESSIONS, PARTNERS, MISSIONS, JOBS)
+ADVANCES: Final = "alize.missions.advances"
+"""Repayable advances: disbursement, repayments, write-off; key = advance_id."""
+
+GUIDANCE: Final = "alize.missions.guidance"
+"""Self-employment guidance tracks: sessions, outcomes, the businesses created and
+their survival; key = application_id (the participant's track)."""
+
+ALL: Final = (CALLS, APPLICATIONS, PROJECTS, SESSIONS, PARTNERS, MISSIONS, JOBS, ADVANCES, GUIDANCE)
 
 
 def dead_letter(topic: str) -> str:
