@@ -216,6 +216,8 @@ class DecisionCounts(_Part):
     approved: int = Field(ge=0)
     rejected: int = Field(ge=0)
     deferred: int = Field(ge=0)
+    # Added in contracts 1.2.0.
+    amended: int = Field(default=0, ge=0)
 
 
 class CommitteeSessionHeld(Event):

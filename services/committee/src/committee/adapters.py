@@ -12,6 +12,7 @@ import asyncpg
 from alize_contracts import ApplicationSubmitted, Jobs, ProjectApproved, ProjectRejected
 from alize_contracts.events import (
     AdvanceGranted,
+    AdvanceRepaymentReceived,
     ApplicationScreened,
     CallOpened,
     CommitteeSessionHeld,
@@ -20,10 +21,13 @@ from alize_contracts.events import (
     PartnerAssignment,
     PartnerJoined,
     PartnerSite,
+    ProjectAmended,
     ProjectDeferred,
 )
 
 from committee.domain import (
+    AdvanceFund,
+    Amendment,
     Approval,
     Assignment,
     CallBudget,
@@ -46,8 +50,9 @@ async def add_from_submission(conn: Conn, event: ApplicationSubmitted, trace_con
     await conn.execute(
         """
         INSERT INTO docket (application_id, territory, programme, firm_id, jobs_planned_created,
-            jobs_planned_maintained, submitted_at, trace_context, call_id, skills_needed, advance_requested_cents)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            jobs_planned_maintained, submitted_at, trace_context, call_id, skills_needed, advance_requested_cents,
+            baseline_headcount)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
         ON CONFLICT (application_id) DO NOTHING
         """,
         event.application_id,
@@ -61,6 +66,7 @@ async def add_from_submission(conn: Conn, event: ApplicationSubmitted, trace_con
         event.call_id,
         event.skills_needed,
         event.advance_requested_cents,
+        event.baseline_headcount,
     )
 
 
@@ -82,7 +88,7 @@ async def record_withdrawal(conn: Conn, application_id: UUID) -> None:
 
 _ENTRY = (
     "application_id, territory, programme, firm_id, jobs_planned_created, jobs_planned_maintained, call_id, "
-    "skills_needed, eligible, screening_reasons, status, decided_at"
+    "skills_needed, eligible, screening_reasons, status, decided_at, baseline_headcount"
 )
 
 
@@ -112,21 +118,36 @@ async def entry(conn: Conn, application_id: UUID) -> DocketEntry | None:
 async def save_decision(
     conn: Conn, decided: DocketEntry, outcome: Outcome, session: Session, voters: Sequence[UUID]
 ) -> None:
-    approval = outcome if isinstance(outcome, Approval) else None
-    reason = None if approval else outcome.reason  # type: ignore[union-attr]
-    await conn.execute(
-        """
-        UPDATE docket SET status = $2, decided_at = $3, skill_days = $4, advance_amount_cents = $5,
-            rejection_reason = $6
-        WHERE application_id = $1
-        """,
-        decided.application_id,
-        decided.status,
-        decided.decided_at,
-        approval.skill_days if approval else None,
-        approval.advance_amount_cents if approval else None,
-        reason if isinstance(outcome, Rejection) else None,
-    )
+    """The docket's new state, the decision in the history, and the partners' days."""
+    days: Decimal | None = None
+    advance = reason = None
+    partners: tuple[Assignment, ...] = ()
+    if isinstance(outcome, Amendment):
+        kind, days, partners = "amended", outcome.additional_days, outcome.partners
+        await conn.execute(
+            "UPDATE docket SET skill_days = coalesce(skill_days, 0) + $2 WHERE application_id = $1",
+            decided.application_id,
+            days,
+        )
+    else:
+        kind = decided.status
+        if isinstance(outcome, Approval):
+            days, advance, partners = outcome.skill_days, outcome.advance_amount_cents, outcome.partners
+        else:
+            reason = outcome.reason
+        await conn.execute(
+            """
+            UPDATE docket SET status = $2, decided_at = $3, skill_days = $4, advance_amount_cents = $5,
+                rejection_reason = $6
+            WHERE application_id = $1
+            """,
+            decided.application_id,
+            decided.status,
+            decided.decided_at,
+            days,
+            advance,
+            reason if isinstance(outcome, Rejection) else None,
+        )
     await conn.execute(
         """
         INSERT INTO decisions (application_id, session_id, outcome, decided_at, voters, skill_days,
@@ -135,21 +156,20 @@ async def save_decision(
         """,
         decided.application_id,
         session.id,
-        decided.status,
+        kind,
         decided.decided_at,
         list(voters),
-        approval.skill_days if approval else None,
-        approval.advance_amount_cents if approval else None,
+        days,
+        advance,
         reason,
     )
-    if approval:
-        await conn.executemany(
-            "INSERT INTO assignments (application_id, partner_id, competence, year, days) VALUES ($1, $2, $3, $4, $5)",
-            [
-                (decided.application_id, a.partner_id, a.competence, session.held_on.year, a.days)
-                for a in approval.partners
-            ],
-        )
+    await conn.executemany(
+        """
+        INSERT INTO assignments (application_id, partner_id, competence, year, days) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (application_id, partner_id, competence, year) DO UPDATE SET days = assignments.days + EXCLUDED.days
+        """,
+        [(decided.application_id, a.partner_id, a.competence, session.held_on.year, a.days) for a in partners],
+    )
 
 
 async def list_entries(conn: Conn, territory: str | None, status: str | None) -> list[dict[str, Any]]:
@@ -217,6 +237,46 @@ async def call_budget(conn: Conn, call_id: UUID) -> CallBudget | None:
 async def lock_call(conn: Conn, call_id: UUID) -> None:
     """Serialise approvals against one call's budget."""
     await conn.execute("SELECT 1 FROM calls WHERE id = $1 FOR UPDATE", call_id)
+
+
+async def set_fund(conn: Conn, territory: str, fund_cents: int) -> None:
+    await conn.execute(
+        """
+        INSERT INTO advance_funds (territory, fund_cents) VALUES ($1, $2)
+        ON CONFLICT (territory) DO UPDATE SET fund_cents = EXCLUDED.fund_cents
+        """,
+        territory,
+        fund_cents,
+    )
+
+
+async def fund(conn: Conn, territory: str) -> AdvanceFund | None:
+    """The territory's revolving fund (locks it, so approvals draw on it one at a time)."""
+    row = await conn.fetchrow(
+        """
+        SELECT f.territory, f.fund_cents,
+               (SELECT coalesce(sum(advance_amount_cents), 0) FROM docket
+                WHERE territory = f.territory AND status = 'approved')::bigint AS granted_cents,
+               (SELECT coalesce(sum(amount_cents), 0) FROM advance_repayments
+                WHERE territory = f.territory)::bigint AS repaid_cents
+        FROM advance_funds f WHERE f.territory = $1 FOR UPDATE OF f
+        """,
+        territory,
+    )
+    return AdvanceFund(**dict(row)) if row else None
+
+
+async def record_repayment(conn: Conn, event: AdvanceRepaymentReceived) -> None:
+    await conn.execute(
+        """
+        INSERT INTO advance_repayments (repayment_id, application_id, territory, amount_cents)
+        VALUES ($1, $2, $3, $4) ON CONFLICT (repayment_id) DO NOTHING
+        """,
+        event.repayment_id,
+        event.application_id,
+        event.territory,
+        event.amount_cents,
+    )
 
 
 # --- members and sessions ------------------------------------------------------------
@@ -433,6 +493,7 @@ def decision_events(entry: DocketEntry, outcome: Outcome, session: Session) -> l
                 jobs_planned=Jobs(created=entry.jobs_planned_created, maintained=entry.jobs_planned_maintained),
                 session_id=session.id,
                 call_id=entry.call_id,
+                baseline_headcount=entry.baseline_headcount,
                 partners=[
                     PartnerAssignment(partner_id=a.partner_id, competence=a.competence, days=float(a.days))
                     for a in outcome.partners
@@ -452,6 +513,19 @@ def decision_events(entry: DocketEntry, outcome: Outcome, session: Session) -> l
                 )
             )
         return events
+    if isinstance(outcome, Amendment):
+        return [
+            ProjectAmended(
+                **common,
+                session_id=session.id,
+                decided_at=entry.decided_at,
+                additional_skill_days=float(outcome.additional_days),
+                partners=[
+                    PartnerAssignment(partner_id=a.partner_id, competence=a.competence, days=float(a.days))
+                    for a in outcome.partners
+                ],
+            )
+        ]
     if isinstance(outcome, Rejection):
         return [ProjectRejected(**common, decided_at=entry.decided_at, reason=outcome.reason, session_id=session.id)]
     assert isinstance(outcome, Deferral)

@@ -17,5 +17,5 @@ def create_app(settings: CommitteeSettings | None = None) -> FastAPI:
         title="Alize committee",
         migrations_dir=Path(__file__).parent / "migrations",
         routers=[router],
-        subscription=Subscription(topics=[topics.CALLS, topics.APPLICATIONS], handlers=handlers),
+        subscription=Subscription(topics=[topics.CALLS, topics.APPLICATIONS, topics.ADVANCES], handlers=handlers),
     )

@@ -40,7 +40,18 @@ class Deferral:
     reason: str
 
 
-Outcome = Approval | Rejection | Deferral
+@dataclass(frozen=True)
+class Amendment:
+    """More skill days for an approved project, by partner and competence."""
+
+    partners: tuple[Assignment, ...]
+
+    @property
+    def additional_days(self) -> Decimal:
+        return sum((a.days for a in self.partners), Decimal(0))
+
+
+Outcome = Approval | Rejection | Deferral | Amendment
 
 
 @dataclass(frozen=True)
@@ -59,10 +70,17 @@ class DocketEntry:
     screening_reasons: tuple[str, ...] = ()
     status: Status = "pending"
     decided_at: datetime | None = None
+    baseline_headcount: int | None = None
 
-    def check_decidable(self, territory: str) -> None:
+    def check_decidable(self, territory: str, outcome: Outcome | None = None) -> None:
         if self.territory != territory:
             raise Rejected(f"application {self.application_id} belongs to {self.territory}, not to {territory}")
+        if isinstance(outcome, Amendment):
+            if self.status != "approved":
+                raise Conflict(
+                    f"only an approved project can be amended; application {self.application_id} is {self.status}"
+                )
+            return
         if self.status == "withdrawn":
             raise Conflict(f"application {self.application_id} was withdrawn by the applicant")
         if self.status not in DECIDABLE:
@@ -81,6 +99,11 @@ class DocketEntry:
             status = "approved"
         elif isinstance(outcome, Rejection):
             status = "rejected"
+        elif isinstance(outcome, Amendment):
+            _check_assignments(outcome.partners)
+            if not outcome.partners:
+                raise Rejected("an amendment assigns additional days to partner companies")
+            status = "approved"
         return replace(self, status=status, decided_at=at)
 
 
@@ -90,14 +113,18 @@ def _check_approval(entry: DocketEntry, approval: Approval) -> None:
     if approval.skill_days and entry.programme == "skill_sponsorship":
         if not approval.partners:
             raise Rejected("skill days need partner companies assigned (partners: partner, competence, days)")
-        pairs = [(a.partner_id, a.competence) for a in approval.partners]
-        if len(set(pairs)) != len(pairs):
-            raise Rejected("a partner and competence appear twice in the assignment: give their days once")
+        _check_assignments(approval.partners)
         assigned = sum((a.days for a in approval.partners), Decimal(0))
         if assigned != approval.skill_days:
             raise Rejected(
                 f"partners are assigned {assigned} days in all; the skill days contracted are {approval.skill_days}"
             )
+
+
+def _check_assignments(partners: Sequence[Assignment]) -> None:
+    pairs = [(a.partner_id, a.competence) for a in partners]
+    if len(set(pairs)) != len(pairs):
+        raise Rejected("a partner and competence appear twice in the assignment: give their days once")
 
 
 # --- members, sessions, conflicts of interest -------------------------------------
@@ -141,7 +168,7 @@ class Session:
         strangers = [v for v in voters if v not in self.member_ids]
         if strangers:
             raise Rejected(f"voters {', '.join(map(str, strangers))} do not sit in session {self.id}")
-        partners = [a.partner_id for a in outcome.partners] if isinstance(outcome, Approval) else []
+        partners = [a.partner_id for a in outcome.partners] if isinstance(outcome, Approval | Amendment) else []
         for voter in voters:
             reason = members[voter].conflict_with(entry.firm_id, partners)
             if reason:
@@ -166,16 +193,37 @@ class CallBudget:
     skill_days_granted: Decimal
     advances_granted_cents: int
 
-    def check(self, approval: Approval) -> None:
+    def check(self, days: Decimal, advance: int) -> None:
         days_left = self.skill_days_budget - self.skill_days_granted
-        if approval.skill_days > days_left:
-            raise Rejected(f"{approval.skill_days} skill days are over the call's budget: {days_left} left")
-        advance = approval.advance_amount_cents or 0
+        if days > days_left:
+            raise Rejected(f"{days} skill days are over the call's budget: {days_left} left")
         left = self.advances_budget_cents - self.advances_granted_cents
         if advance > left:
             raise Rejected(
                 f"an advance of {advance / 100:.2f} EUR is over the fund: {left / 100:.2f} EUR left "
                 f"in call {self.call_id}"
+            )
+
+
+@dataclass(frozen=True)
+class AdvanceFund:
+    """A territory's revolving fund: advances granted draw on it, repayments refill it;
+    an amount written off never comes back."""
+
+    territory: str
+    fund_cents: int
+    granted_cents: int
+    repaid_cents: int
+
+    @property
+    def available_cents(self) -> int:
+        return self.fund_cents - self.granted_cents + self.repaid_cents
+
+    def check(self, advance: int) -> None:
+        if advance > self.available_cents:
+            raise Rejected(
+                f"an advance of {advance / 100:.2f} EUR is over the fund: {self.available_cents / 100:.2f} EUR "
+                f"available in the revolving fund of {self.territory}"
             )
 
 

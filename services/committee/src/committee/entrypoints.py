@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from committee import adapters, service_layer
-from committee.domain import Approval, Assignment, Deferral, Outcome, Rejection
+from committee.domain import Amendment, Approval, Assignment, Deferral, Outcome, Rejection
 
 router = APIRouter()
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
@@ -90,7 +90,9 @@ class PartnerDays(Strict):
 
 class Decision(Strict):
     application_id: UUID
-    outcome: Literal["approve", "reject", "defer"]
+    outcome: Literal["approve", "reject", "defer", "amend"] = Field(
+        description="amend: more skill days for an approved project (partners: the additional days)."
+    )
     voters: list[UUID] = Field(min_length=1, description="Members who voted; conflicted members abstain.")
     skill_days: HalfDays | None = Field(default=None, description="approve: skill days contracted.")
     partners: list[PartnerDays] = Field(default_factory=list, description="approve: who lends which skills.")
@@ -106,6 +108,11 @@ class Decision(Strict):
                 raise ValueError("an approval needs skill_days (0 for an advance only)")
             if self.reason is not None:
                 raise ValueError("an approval takes no reason")
+        elif self.outcome == "amend":
+            if not self.partners:
+                raise ValueError("an amendment needs partners with the additional days")
+            if self.skill_days is not None or self.advance_amount_cents is not None or self.reason is not None:
+                raise ValueError("an amendment takes only partners (skill_days is their sum)")
         else:
             if not self.reason:
                 raise ValueError(f"to {self.outcome} needs a reason")
@@ -114,6 +121,9 @@ class Decision(Strict):
         return self
 
     def as_outcome(self) -> Outcome:
+        assignments = tuple(Assignment(p.partner_id, p.competence, p.days) for p in self.partners)
+        if self.outcome == "amend":
+            return Amendment(assignments)
         if self.outcome == "approve":
             assert self.skill_days is not None
             return Approval(
@@ -193,6 +203,42 @@ async def docket(
     status: Annotated[Literal["pending", "approved", "rejected", "deferred", "withdrawn"] | None, Query()] = None,
 ) -> list[DocketEntryView]:
     return [DocketEntryView.model_validate(e) for e in await adapters.list_entries(db, territory, status)]
+
+
+# --- the revolving fund of advances ------------------------------------------------
+
+
+class Fund(Strict):
+    fund_cents: Annotated[int, Field(ge=0, le=10_000_000_000)]
+
+
+class FundView(BaseModel):
+    territory: str
+    fund_cents: int
+    granted_cents: int
+    repaid_cents: int
+    available_cents: int = Field(description="fund - granted + repaid: repayments refill it, write-offs do not.")
+
+
+def _fund_view(fund: Any) -> FundView:
+    return FundView(
+        territory=fund.territory,
+        fund_cents=fund.fund_cents,
+        granted_cents=fund.granted_cents,
+        repaid_cents=fund.repaid_cents,
+        available_cents=fund.available_cents,
+    )
+
+
+@router.put("/territories/{territory}/advance-fund", tags=["advances"])
+async def set_fund(territory: Territory, body: Fund, db: Pool) -> FundView:
+    async with db.acquire() as conn, conn.transaction():
+        return _fund_view(await service_layer.set_fund(conn, territory, body.fund_cents))
+
+
+@router.get("/territories/{territory}/advance-fund", tags=["advances"])
+async def get_fund(territory: Territory, db: Pool) -> FundView:
+    return _fund_view(await service_layer.get_fund(db, territory))
 
 
 # --- partners --------------------------------------------------------------------------

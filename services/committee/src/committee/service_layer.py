@@ -20,10 +20,16 @@ from alize_chassis.journey import continue_journey, current_context, tag
 from alize_chassis.wire import Received
 from alize_contracts import ApplicationSubmitted
 from alize_contracts.competences import unknown as unknown_competences
-from alize_contracts.events import ApplicationScreened, ApplicationWithdrawn, CallClosed, CallOpened
+from alize_contracts.events import (
+    AdvanceRepaymentReceived,
+    ApplicationScreened,
+    ApplicationWithdrawn,
+    CallClosed,
+    CallOpened,
+)
 
 from committee import adapters
-from committee.domain import Approval, Outcome, Session, Suggestion, suggest
+from committee.domain import AdvanceFund, Amendment, Approval, DocketEntry, Outcome, Session, Suggestion, suggest
 
 SERVICE = "committee"
 handlers = Handlers()
@@ -62,6 +68,25 @@ async def record_screening(conn: asyncpg.Connection, event: ApplicationScreened,
 async def take_off_docket(conn: asyncpg.Connection, event: ApplicationWithdrawn, _: Received) -> None:
     tag(event.application_id)
     await adapters.record_withdrawal(conn, event.application_id)
+
+
+@handlers.on(AdvanceRepaymentReceived)
+async def refill_fund(conn: asyncpg.Connection, event: AdvanceRepaymentReceived, _: Received) -> None:
+    await adapters.record_repayment(conn, event)
+
+
+async def set_fund(conn: asyncpg.Connection, territory: str, fund_cents: int) -> AdvanceFund:
+    await adapters.set_fund(conn, territory, fund_cents)
+    found = await adapters.fund(conn, territory)
+    assert found is not None
+    return found
+
+
+async def get_fund(conn: asyncpg.Connection | asyncpg.Pool, territory: str) -> AdvanceFund:
+    found = await adapters.fund(conn, territory)
+    if found is None:
+        raise NotFound(f"no revolving fund is set for {territory}")
+    return found
 
 
 # --- members and sessions ------------------------------------------------------------------
@@ -123,7 +148,7 @@ async def record_session(conn: asyncpg.Connection, session_id: UUID, votes: Sequ
     for vote in votes:
         decided = await _decide(conn, session, vote, members)
         counts[decided] += 1
-    totals = {"approved": counts["approved"], "rejected": counts["rejected"], "deferred": counts["deferred"]}
+    totals = {kind: counts[kind] for kind in ("approved", "rejected", "deferred", "amended")}
     await adapters.mark_held(conn, session.id, _now())
     await outbox.record(conn, adapters.session_held_event(session, totals), service=SERVICE)
     return totals
@@ -137,28 +162,34 @@ async def _decide(conn: asyncpg.Connection, session: Session, vote: Vote, member
     entry, journey = found
     with continue_journey("committee decide", journey):
         tag(vote.application_id)
-        entry.check_decidable(session.territory)
+        entry.check_decidable(session.territory, vote.outcome)
         session.check_vote(entry, vote.outcome, vote.voters, members)
-        if isinstance(vote.outcome, Approval):
-            await _check_resources(conn, entry.call_id, vote.outcome, session.held_on.year)
         decided = entry.decide(vote.outcome, _now())
+        if isinstance(vote.outcome, Approval | Amendment):
+            await _check_resources(conn, entry, vote.outcome, session.held_on.year)
         await adapters.save_decision(conn, decided, vote.outcome, session, vote.voters)
         for event in adapters.decision_events(decided, vote.outcome, session):
             await outbox.record(conn, event, service=SERVICE)
-    return decided.status
+    return "amended" if isinstance(vote.outcome, Amendment) else decided.status
 
 
-async def _check_resources(conn: asyncpg.Connection, call_id: UUID | None, approval: Approval, year: int) -> None:
-    """The call's budgets and the partners' capacity cover the approval."""
-    if call_id is not None:
-        await adapters.lock_call(conn, call_id)
-        budget = await adapters.call_budget(conn, call_id)
+async def _check_resources(
+    conn: asyncpg.Connection, entry: DocketEntry, outcome: Approval | Amendment, year: int
+) -> None:
+    """The call's budgets, the territory's revolving fund and the partners' capacity cover the decision."""
+    days = outcome.skill_days if isinstance(outcome, Approval) else outcome.additional_days
+    advance = (outcome.advance_amount_cents or 0) if isinstance(outcome, Approval) else 0
+    if entry.call_id is not None:
+        await adapters.lock_call(conn, entry.call_id)
+        budget = await adapters.call_budget(conn, entry.call_id)
         if budget is None:
-            raise Rejected(f"call {call_id} is not known to the committee yet; try again shortly")
-        budget.check(approval)
-    elif approval.advance_amount_cents:
+            raise Rejected(f"call {entry.call_id} is not known to the committee yet; try again shortly")
+        budget.check(days, advance)
+    elif advance:
         raise Rejected("an advance needs a call with an advance fund; this application answers no call")
-    for assignment in approval.partners:
+    if advance and (fund := await adapters.fund(conn, entry.territory)) is not None:
+        fund.check(advance)
+    for assignment in outcome.partners:
         if unknown_competences([assignment.competence]):
             raise Rejected(f"competence {assignment.competence!r} is not in the catalogue")
         if not await adapters.lock_partner(conn, assignment.partner_id):

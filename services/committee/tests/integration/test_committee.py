@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 from alize_contracts import ApplicationSubmitted, Jobs
-from alize_contracts.events import ApplicationScreened, CallOpened
+from alize_contracts.events import AdvanceRepaymentReceived, ApplicationScreened, CallOpened
 from committee.app import create_app
 from committee.settings import CommitteeSettings
 from devstack.infra import Infra
@@ -210,7 +210,7 @@ async def test_a_session_decides_its_agenda_and_publishes_every_fact(world: Worl
         {"application_id": str(deferred), "outcome": "defer", "voters": members[:2], "reason": "Forecast missing."},
     )
     assert response.status_code == 201, response.text
-    assert response.json()["decisions"] == {"approved": 1, "rejected": 1, "deferred": 1}
+    assert response.json()["decisions"] == {"approved": 1, "rejected": 1, "deferred": 1, "amended": 0}
 
     events = await fetch(database_url, "committee", "SELECT type, payload FROM outbox ORDER BY seq")
     assert [e["type"].rsplit(".", 2)[-2] for e in events] == [  # type: ignore[union-attr]
@@ -226,7 +226,7 @@ async def test_a_session_decides_its_agenda_and_publishes_every_fact(world: Worl
     assert approved_event["partners"] == [{"partner_id": partner_id, "competence": "sales", "days": 3.0}]
     assert approved_event["session_id"] == session_id and approved_event["call_id"] == str(world.call_id)
     assert events[3]["payload"]["amount_cents"] == 2_300_000  # type: ignore[index]
-    assert events[-1]["payload"]["decisions"] == {"approved": 1, "rejected": 1, "deferred": 1}  # type: ignore[index]
+    assert events[-1]["payload"]["decisions"] == {"approved": 1, "rejected": 1, "deferred": 1, "amended": 0}  # type: ignore[index]
     for event in events:  # the members' and the partner's contacts never travel
         assert "Durand" not in str(event["payload"]) and "Petit" not in str(event["payload"])
 
@@ -347,3 +347,66 @@ async def test_bad_conflicts_and_competences_are_refused(world: World, database_
     assert wrong_site.status_code == 422 and "is not a site of partner" in wrong_site.text
     assert await count(database_url, "committee", "member_conflicts") == 0
     assert await count(database_url, "committee", "outbox") == events
+
+
+async def test_an_approved_project_is_amended_in_a_later_session(world: World, database_url: str) -> None:
+    partner_id = await world.partner(days=6)
+    application = await world.application()
+    members = [await world.member() for _ in range(2)]
+    first = await world.session(members)
+    assert (await world.decide(first, approve(application, members, partner_id, days=3))).status_code == 201
+
+    pending = await world.application()
+    second = await world.session(members)
+    amend = {
+        "application_id": str(application),
+        "outcome": "amend",
+        "voters": members,
+        "partners": [{"partner_id": partner_id, "competence": "sales", "days": 2}],
+    }
+    refused = await world.decide(second, {**amend, "application_id": str(pending)})
+    assert refused.status_code == 409 and "only an approved project can be amended" in refused.text
+    too_much = await world.decide(second, {**amend, "partners": [{**amend["partners"][0], "days": 4}]})
+    assert too_much.status_code == 422 and "has 3.0 of 6.0 days of 'sales' left" in too_much.text
+    done = await world.decide(second, amend)
+    assert done.status_code == 201, done.text
+    assert done.json()["decisions"]["amended"] == 1
+
+    amended = await fetch(database_url, "committee", "SELECT payload FROM outbox WHERE type LIKE '%project.amended%'")
+    payload: Any = amended[0]["payload"]
+    assert payload["additional_skill_days"] == 2
+    assert payload["partners"] == [{"partner_id": partner_id, "competence": "sales", "days": 2.0}]
+    entry = await world.wait_screened(application)
+    assert (entry["status"], entry["skill_days"]) == ("approved", 5.0)
+
+
+async def test_advances_draw_on_the_revolving_fund(world: World, infrastructure: Infra, database_url: str) -> None:
+    fund = await world.client.put(f"/territories/{world.territory}/advance-fund", json={"fund_cents": 2_000_000})
+    assert fund.status_code == 200 and fund.json()["available_cents"] == 2_000_000
+    first, second = await world.application(), await world.application()
+    members = [await world.member() for _ in range(2)]
+    session = await world.session(members)
+    over = await world.decide(session, approve(first, members, None, days=0, advance=2_000_001))
+    assert over.status_code == 422 and "over the fund: 20000.00 EUR available in the revolving fund" in over.text
+    assert (await world.decide(session, approve(first, members, None, days=0, advance=1_500_000))).status_code == 201
+    assert (await world.client.get(f"/territories/{world.territory}/advance-fund")).json()["available_cents"] == 500_000
+
+    await publish_event(
+        infrastructure.kafka_bootstrap_servers,
+        AdvanceRepaymentReceived(
+            territory=world.territory,
+            advance_id=uuid4(),
+            application_id=first,
+            repayment_id=uuid4(),
+            amount_cents=700_000,
+            received_on=date(2027, 5, 3),
+            outstanding_cents=800_000,
+        ),
+    )
+    refilled = await eventually(
+        lambda: world.client.get(f"/territories/{world.territory}/advance-fund"),
+        lambda r: r.json()["repaid_cents"] == 700_000,
+    )
+    assert refilled.json()["available_cents"] == 1_200_000
+    later = await world.session(members)
+    assert (await world.decide(later, approve(second, members, None, days=0, advance=1_200_000))).status_code == 201

@@ -6,6 +6,8 @@ from uuid import UUID, uuid4
 import pytest
 from alize_chassis.errors import Conflict, Rejected
 from committee.domain import (
+    AdvanceFund,
+    Amendment,
     Approval,
     Assignment,
     CallBudget,
@@ -104,15 +106,34 @@ def test_voters_sit_in_the_session_are_not_conflicted_and_make_the_quorum() -> N
 
 def test_budgets_and_capacity() -> None:
     budget = CallBudget(uuid4(), Decimal(10), 3_000_000, Decimal(8), 2_000_000)
-    budget.check(_approval("2", 1_000_000))
+    budget.check(Decimal(2), 1_000_000)
     with pytest.raises(Rejected, match="over the call's budget: 2 left"):
-        budget.check(_approval("2.5"))
+        budget.check(Decimal("2.5"), 0)
     with pytest.raises(Rejected, match="over the fund: 10000.00 EUR left"):
-        budget.check(_approval("1", 1_000_001))
+        budget.check(Decimal(1), 1_000_001)
     capacity = Capacity(PARTNER, "sales", 2026, Decimal(10), Decimal("8.5"))
     capacity.check(Decimal("1.5"))
     with pytest.raises(Rejected, match="has 1.5 of 10 days of 'sales' left in 2026"):
         capacity.check(Decimal(2))
+
+
+def test_the_revolving_fund_is_refilled_by_repayments_only() -> None:
+    fund = AdvanceFund("indre", fund_cents=5_000_000, granted_cents=4_000_000, repaid_cents=500_000)
+    assert fund.available_cents == 1_500_000
+    fund.check(1_500_000)
+    with pytest.raises(Rejected, match="over the fund: 15000.00 EUR available in the revolving fund of indre"):
+        fund.check(1_500_001)
+
+
+def test_only_an_approved_project_is_amended() -> None:
+    amendment = Amendment((Assignment(PARTNER, "sales", Decimal(2)),))
+    assert amendment.additional_days == 2
+    _entry(status="approved").check_decidable("indre", amendment)
+    with pytest.raises(Conflict, match="only an approved project can be amended"):
+        _entry().check_decidable("indre", amendment)
+    assert _entry(status="approved").decide(amendment, NOW).status == "approved"
+    with pytest.raises(Rejected, match="additional days to partner companies"):
+        _entry(status="approved").decide(Amendment(()), NOW)
 
 
 def test_suggestions_rank_territory_then_overlap_then_capacity() -> None:
