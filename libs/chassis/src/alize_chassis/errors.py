@@ -20,6 +20,12 @@ class Conflict(DomainError):
     status_code = 409
 
 
+class Forbidden(DomainError):
+    """The acting party may not do this (e.g. a partner confirming its own day)."""
+
+    status_code = 403
+
+
 class Rejected(DomainError):
     """Well-formed but breaks a business rule (e.g. a day over the budget)."""
 

@@ -9,31 +9,9 @@ from uuid import UUID
 
 from alize_chassis.errors import Conflict, Rejected
 from alize_contracts.competences import unknown as unknown_competences
-from stdnum.be import vat as be_vat
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.fr import siren, siret
 
 SKILL_SPONSORSHIP = "skill_sponsorship"
 SELF_EMPLOYMENT = "self_employment"
-
-
-def normalise_firm_id(raw: str) -> str:
-    """A French SIREN (9 digits) or SIRET (14 digits), or a Belgian enterprise
-    number (stored as BE + 10 digits). Checksums are python-stdnum's."""
-    compact = "".join(ch for ch in raw.strip() if ch.isalnum()).upper()
-    try:
-        if compact.startswith("BE") or len(compact) == 10:
-            return "BE" + be_vat.validate(compact)[-10:]
-        if len(compact) == 9:
-            return str(siren.validate(compact))
-        if len(compact) == 14:
-            return str(siret.validate(compact))
-    except StdnumError as exc:
-        raise Rejected(f"firm_id {raw!r} is not a valid SIREN, SIRET or Belgian enterprise number: {exc}") from exc
-    raise Rejected(
-        f"firm_id {raw!r} is neither a SIREN (9 digits), a SIRET (14 digits) "
-        "nor a Belgian enterprise number (10 digits)"
-    )
 
 
 def size_class(headcount: int) -> str:

@@ -1,0 +1,28 @@
+"""Firm identifiers: validated and normalised with python-stdnum (no hand-written checksums)."""
+
+from __future__ import annotations
+
+from stdnum.be import vat as be_vat
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siren, siret
+
+from alize_chassis.errors import Rejected
+
+
+def normalise_firm_id(raw: str, field: str = "firm_id") -> str:
+    """A French SIREN (9 digits) or SIRET (14 digits), or a Belgian enterprise
+    number (stored as BE + 10 digits)."""
+    compact = "".join(ch for ch in raw.strip() if ch.isalnum()).upper()
+    try:
+        if compact.startswith("BE") or len(compact) == 10:
+            return "BE" + be_vat.validate(compact)[-10:]
+        if len(compact) == 9:
+            return str(siren.validate(compact))
+        if len(compact) == 14:
+            return str(siret.validate(compact))
+    except StdnumError as exc:
+        raise Rejected(f"{field} {raw!r} is not a valid SIREN, SIRET or Belgian enterprise number: {exc}") from exc
+    raise Rejected(
+        f"{field} {raw!r} is neither a SIREN (9 digits), a SIRET (14 digits) "
+        "nor a Belgian enterprise number (10 digits)"
+    )
