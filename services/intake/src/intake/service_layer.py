@@ -10,9 +10,10 @@ from uuid import UUID, uuid4
 import asyncpg
 from alize_chassis import journey, outbox
 from alize_chassis.errors import NotFound, Rejected
+from alize_chassis.identifiers import normalise_firm_id
 
 from intake import adapters
-from intake.domain import Application, Call, EligibilityRules, normalise_firm_id, screen, size_class
+from intake.domain import Application, Call, EligibilityRules, screen, size_class
 
 SERVICE = "intake"
 
