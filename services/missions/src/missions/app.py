@@ -6,7 +6,7 @@ from alize_chassis.service import Subscription, create_service_app
 from alize_contracts import topics
 from fastapi import FastAPI
 
-from missions.entrypoints import router
+from missions.entrypoints import advances, guidance, jobs, missions
 from missions.service_layer import handlers
 from missions.settings import MissionsSettings
 
@@ -16,6 +16,6 @@ def create_app(settings: MissionsSettings | None = None) -> FastAPI:
         settings or MissionsSettings(),
         title="Alize missions",
         migrations_dir=Path(__file__).parent / "migrations",
-        routers=[router],
+        routers=[missions.router, jobs.router, advances.router, guidance.router],
         subscription=Subscription(topics=[topics.PROJECTS], handlers=handlers),
     )

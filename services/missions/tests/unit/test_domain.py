@@ -1,35 +1,154 @@
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import uuid4
 
 import pytest
-from alize_chassis.errors import Rejected
-from missions.domain import Mission
+from alize_chassis.errors import Conflict, Forbidden, Rejected
+from missions.domain.advances import Advance, Installment, schedule
+from missions.domain.guidance import Business, Track
+from missions.domain.jobs import check_declaration, jobs_at
+from missions.domain.missions import Convention, Day, Mission, add_months
+from missions.domain.parties import Party
 
-DAY = date(2026, 5, 4)
-
-
-def _mission(budget: str, logged: str) -> Mission:
-    return Mission(
-        id=uuid4(),
-        application_id=uuid4(),
-        territory="indre",
-        days_budget=Decimal(budget),
-        days_logged=Decimal(logged),
-    )
+PARTNER = uuid4()
+LENDER, HOST = Party("partner", str(PARTNER)), Party("firm", "404833048")
 
 
-def test_days_up_to_the_budget_are_accepted() -> None:
-    _mission("3", "2").check_day(Decimal("1"), Decimal("0"), DAY)
-    _mission("3", "2.5").check_day(Decimal("0.5"), Decimal("0"), DAY)
+def _mission(**overrides: Any) -> Mission:
+    values: dict[str, Any] = {
+        "id": uuid4(),
+        "application_id": uuid4(),
+        "territory": "indre",
+        "firm_id": "404833048",
+        "partner_id": PARTNER,
+        "competence": "sales",
+        "days_budget": Decimal(3),
+        "approved_on": date(2026, 4, 14),
+        "window_ends_on": date(2027, 10, 14),
+        "convention": Convention(uuid4(), date(2026, 5, 1), date(2027, 4, 30), signed_on=date(2026, 4, 28)),
+    }
+    return Mission(**{**values, **overrides})
 
 
-def test_a_day_over_the_budget_is_refused() -> None:
-    with pytest.raises(Rejected, match=r"0\.5 of 3 contracted days left"):
-        _mission("3", "2.5").check_day(Decimal("1"), Decimal("0"), DAY)
+def test_the_mission_window_is_months_after_approval() -> None:
+    assert add_months(date(2026, 4, 14), 18) == date(2027, 10, 14)
+    assert add_months(date(2026, 8, 31), 18) == date(2028, 2, 29)  # clamped to the month's end
 
 
-def test_at_most_one_day_per_date() -> None:
-    _mission("5", "0.5").check_day(Decimal("0.5"), Decimal("0.5"), DAY)
+def test_a_convention_lies_inside_the_window_and_is_signed_once() -> None:
+    unsigned = _mission(convention=None)
+    with pytest.raises(Conflict, match="no convention to sign"):
+        unsigned.sign(date(2026, 4, 28))
+    with pytest.raises(Rejected, match="must end by 2027-10-14"):
+        unsigned.draw_up_convention(Convention(uuid4(), date(2026, 5, 1), date(2027, 11, 1)))
+    with pytest.raises(Rejected, match="before the project's approval"):
+        unsigned.draw_up_convention(Convention(uuid4(), date(2026, 4, 1), date(2026, 6, 1)))
+    drawn = unsigned.draw_up_convention(Convention(uuid4(), date(2026, 5, 1), date(2027, 4, 30)))
+    signed = drawn.sign(date(2026, 4, 28))
+    with pytest.raises(Conflict, match="already signed"):
+        signed.sign(date(2026, 4, 29))
+    with pytest.raises(Conflict, match="already signed"):
+        signed.draw_up_convention(Convention(uuid4(), date(2026, 5, 1), date(2027, 4, 30)))
+
+
+def test_a_day_is_logged_by_the_partner_on_a_signed_convention_inside_its_dates_within_budget() -> None:
+    mission = _mission(days_used=Decimal("2.5"))
+    mission.check_day(LENDER, date(2026, 6, 1), Decimal("0.5"), Decimal(0))
+    with pytest.raises(Forbidden, match="only the lending partner"):
+        mission.check_day(HOST, date(2026, 6, 1), Decimal("0.5"), Decimal(0))
+    with pytest.raises(Forbidden, match="only the lending partner"):
+        mission.check_day(Party("partner", str(uuid4())), date(2026, 6, 1), Decimal("0.5"), Decimal(0))
+    with pytest.raises(Rejected, match="not signed"):
+        _mission(convention=Convention(uuid4(), date(2026, 5, 1), date(2027, 4, 30))).check_day(
+            LENDER, date(2026, 6, 1), Decimal(1), Decimal(0)
+        )
+    with pytest.raises(Rejected, match="outside the mission window"):
+        mission.check_day(LENDER, date(2027, 5, 1), Decimal("0.5"), Decimal(0))
+    with pytest.raises(Rejected, match="0.5 of 3 contracted days left"):
+        mission.check_day(LENDER, date(2026, 6, 1), Decimal(1), Decimal(0))
     with pytest.raises(Rejected, match="at most one day per date"):
-        _mission("5", "0.5").check_day(Decimal("1"), Decimal("0.5"), DAY)
+        _mission().check_day(LENDER, date(2026, 6, 1), Decimal(1), Decimal("0.5"))
+
+
+def test_the_host_firm_reviews_days_and_closes_when_none_await() -> None:
+    mission = _mission(days_awaiting_review=1)
+    mission.check_review(HOST)
+    with pytest.raises(Forbidden, match="only the host firm 404833048"):
+        mission.check_review(LENDER)
+    with pytest.raises(Conflict, match="1 days awaiting"):
+        mission.close(HOST, date(2027, 4, 30))
+    closed = _mission().close(HOST, date(2027, 4, 30))
+    with pytest.raises(Conflict, match="was closed"):
+        closed.check_day(LENDER, date(2026, 6, 1), Decimal(1), Decimal(0))
+    day = Day(uuid4(), mission.id, date(2026, 6, 1), Decimal(1))
+    assert day.review("confirmed").status == "confirmed"
+    with pytest.raises(Conflict, match="already confirmed"):
+        day.review("confirmed").review("disputed")
+    assert _mission().amend(Decimal(2)).days_budget == 5
+
+
+def test_jobs_are_measured_against_the_baseline() -> None:
+    assert jobs_at(headcount=14, baseline=12) == (2, 12)  # growth: two created, all maintained
+    assert jobs_at(headcount=12, baseline=12) == (0, 12)  # a refilled post is maintained, not created
+    assert jobs_at(headcount=9, baseline=12) == (0, 9)  # shrinking: only nine baseline posts kept
+    check_declaration(date(2026, 12, 31), date(2026, 4, 14), today=date(2027, 1, 5))
+    with pytest.raises(Rejected, match="in the future"):
+        check_declaration(date(2027, 2, 1), date(2026, 4, 14), today=date(2027, 1, 5))
+    with pytest.raises(Rejected, match="before the project's approval"):
+        check_declaration(date(2026, 1, 1), date(2026, 4, 14), today=date(2027, 1, 5))
+
+
+def test_an_advance_is_disbursed_on_a_schedule_repaid_and_written_off() -> None:
+    plan = schedule(1_000_000, 3, date(2027, 1, 31), 1)
+    assert [i.amount_cents for i in plan] == [333_333, 333_333, 333_334]
+    assert [i.due_on for i in plan] == [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31)]
+    granted = Advance(uuid4(), uuid4(), "indre", "404833048", 1_000_000)
+    with pytest.raises(Conflict, match="not been disbursed"):
+        granted.repay(1, date(2027, 1, 1))
+    disbursed = granted.disburse(date(2026, 12, 1), plan)
+    with pytest.raises(Conflict, match="already disbursed"):
+        disbursed.disburse(date(2026, 12, 2), plan)
+    assert disbursed.arrears_cents(date(2027, 2, 28)) == 666_666
+    repaid = disbursed.repay(400_000, date(2027, 2, 1))
+    assert (repaid.outstanding_cents, repaid.arrears_cents(date(2027, 2, 28))) == (600_000, 266_666)
+    with pytest.raises(Rejected, match="above what is owed: 6000.00 EUR"):
+        repaid.repay(600_001, date(2027, 3, 1))
+    written_off = repaid.write_off()
+    assert (
+        written_off.written_off_cents,
+        written_off.outstanding_cents,
+        written_off.arrears_cents(date(2028, 1, 1)),
+    ) == (600_000, 0, 0)
+    with pytest.raises(Conflict, match="written off"):
+        written_off.repay(1, date(2027, 4, 1))
+    with pytest.raises(Conflict, match="nothing outstanding"):
+        repaid.repay(600_000, date(2027, 3, 1)).write_off()
+    with pytest.raises(Rejected, match="falls due after the disbursement"):
+        granted.disburse(date(2027, 2, 1), (Installment(date(2027, 1, 1), 1_000_000),))
+
+
+def test_guidance_outcomes_and_survival_checks() -> None:
+    track = Track(uuid4(), "basse-meuse", date(2026, 3, 1))
+    track.check_session(date(2026, 3, 10))
+    with pytest.raises(Rejected, match="needs the new firm's firm_id"):
+        track.check_outcome("firm_created", None, None)
+    with pytest.raises(Rejected, match="takes no firm_id"):
+        track.check_outcome("employment", "BE0403170701", None)
+    with pytest.raises(Conflict, match="already has its outcome"):
+        Track(uuid4(), "basse-meuse", date(2026, 3, 1), outcome="employment").check_outcome("employment", None, None)
+    with pytest.raises(Conflict, match="left the programme"):
+        Track(uuid4(), "basse-meuse", date(2026, 3, 1), outcome="left_programme").check_session(date(2026, 4, 1))
+    business = Business("BE0403170701", uuid4(), "basse-meuse", date(2026, 8, 20), frozenset({1}))
+    business.check_survival(2, date(2028, 8, 20))
+    with pytest.raises(Conflict, match="already reported"):
+        business.check_survival(1, date(2027, 9, 1))
+    with pytest.raises(Rejected, match="is due on 2029-08-20"):
+        business.check_survival(3, date(2029, 1, 1))
+
+
+def test_parties_are_named_in_a_header() -> None:
+    assert Party.parse("firm:404833048") == HOST
+    for bad in ("404833048", "bank:1", "partner:"):
+        with pytest.raises(Rejected, match="is not 'partner:<partner id>' or 'firm:<firm id>'"):
+            Party.parse(bad)

@@ -1,0 +1,128 @@
+"""Repayable advances granted by the committee, and their lifecycle."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from alize_contracts.events import AdvanceDisbursed, AdvanceGranted, AdvanceRepaymentReceived, AdvanceWrittenOff
+from alize_contracts.events import Installment as InstallmentEvent
+
+from missions.adapters import Conn
+from missions.domain.advances import Advance, Installment
+
+
+async def add_from_grant(conn: Conn, advance_id: UUID, event: AdvanceGranted, trace_context: dict[str, str]) -> None:
+    await conn.execute(
+        """
+        INSERT INTO advances (id, application_id, territory, firm_id, amount_cents, granted_at, trace_context)
+        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (application_id) DO NOTHING
+        """,
+        advance_id,
+        event.application_id,
+        event.territory,
+        event.firm_id,
+        event.amount_cents,
+        event.granted_at,
+        trace_context,
+    )
+
+
+_ADVANCE = """
+    SELECT a.id, a.application_id, a.territory, a.firm_id, a.amount_cents, a.disbursed_on, a.written_off_cents,
+           a.trace_context,
+           coalesce((SELECT sum(amount_cents) FROM advance_repayments r WHERE r.advance_id = a.id), 0)::bigint
+               AS repaid_cents
+    FROM advances a
+"""
+
+
+async def _installments(conn: Conn, advance_id: UUID) -> tuple[Installment, ...]:
+    rows = await conn.fetch(
+        "SELECT due_on, amount_cents FROM advance_installments WHERE advance_id = $1 ORDER BY seq", advance_id
+    )
+    return tuple(Installment(**dict(r)) for r in rows)
+
+
+async def _advance(conn: Conn, row: Any) -> tuple[Advance, dict[str, str]]:
+    values = dict(row)
+    journey = values.pop("trace_context")
+    return Advance(**values, installments=await _installments(conn, values["id"])), journey
+
+
+async def advance(conn: Conn, advance_id: UUID, *, for_update: bool = False) -> tuple[Advance, dict[str, str]] | None:
+    lock = " FOR UPDATE OF a" if for_update else ""
+    row = await conn.fetchrow(f"{_ADVANCE} WHERE a.id = $1{lock}", advance_id)
+    return await _advance(conn, row) if row else None
+
+
+async def list_advances(conn: Conn, application_id: UUID | None) -> list[Advance]:
+    rows = await conn.fetch(
+        f"{_ADVANCE} WHERE $1::uuid IS NULL OR a.application_id = $1 ORDER BY a.granted_at", application_id
+    )
+    return [(await _advance(conn, r))[0] for r in rows]
+
+
+async def save_disbursement(conn: Conn, advance: Advance) -> None:
+    await conn.execute("UPDATE advances SET disbursed_on = $2 WHERE id = $1", advance.id, advance.disbursed_on)
+    await conn.executemany(
+        "INSERT INTO advance_installments (advance_id, seq, due_on, amount_cents) VALUES ($1, $2, $3, $4)",
+        [(advance.id, seq, i.due_on, i.amount_cents) for seq, i in enumerate(advance.installments, start=1)],
+    )
+
+
+async def add_repayment(conn: Conn, repayment_id: UUID, advance_id: UUID, received_on: date, amount: int) -> None:
+    await conn.execute(
+        "INSERT INTO advance_repayments (id, advance_id, received_on, amount_cents) VALUES ($1, $2, $3, $4)",
+        repayment_id,
+        advance_id,
+        received_on,
+        amount,
+    )
+
+
+async def save_write_off(conn: Conn, advance: Advance, on: date, reason: str) -> None:
+    await conn.execute(
+        "UPDATE advances SET written_off_on = $2, written_off_cents = $3, write_off_reason = $4 WHERE id = $1",
+        advance.id,
+        on,
+        advance.written_off_cents,
+        reason,
+    )
+
+
+def disbursed_event(advance: Advance) -> AdvanceDisbursed:
+    assert advance.disbursed_on is not None
+    return AdvanceDisbursed(
+        territory=advance.territory,
+        advance_id=advance.id,
+        application_id=advance.application_id,
+        firm_id=advance.firm_id,
+        amount_cents=advance.amount_cents,
+        disbursed_on=advance.disbursed_on,
+        schedule=[InstallmentEvent(due_on=i.due_on, amount_cents=i.amount_cents) for i in advance.installments],
+    )
+
+
+def repayment_event(advance: Advance, repayment_id: UUID, amount: int, received_on: date) -> AdvanceRepaymentReceived:
+    return AdvanceRepaymentReceived(
+        territory=advance.territory,
+        advance_id=advance.id,
+        application_id=advance.application_id,
+        repayment_id=repayment_id,
+        amount_cents=amount,
+        received_on=received_on,
+        outstanding_cents=advance.outstanding_cents,
+    )
+
+
+def written_off_event(advance: Advance, on: date, reason: str) -> AdvanceWrittenOff:
+    return AdvanceWrittenOff(
+        territory=advance.territory,
+        advance_id=advance.id,
+        application_id=advance.application_id,
+        amount_cents=advance.written_off_cents,
+        written_off_on=on,
+        reason=reason,
+    )

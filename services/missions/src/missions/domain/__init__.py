@@ -1,0 +1,1 @@
+"""The rules of missions, job declarations, repayable advances and guidance. No I/O."""

@@ -1,0 +1,84 @@
+"""Repayable advances: disbursement, schedule, repayments, arrears, write-off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from uuid import UUID
+
+from alize_chassis.errors import Conflict, Rejected
+
+from missions.domain.missions import add_months
+
+
+@dataclass(frozen=True)
+class Installment:
+    due_on: date
+    amount_cents: int
+
+
+def schedule(amount_cents: int, installments: int, first_due_on: date, months_between: int) -> tuple[Installment, ...]:
+    """Equal installments; the last one takes the remainder of the division."""
+    if installments < 1:
+        raise Rejected("a schedule has at least one installment")
+    each = amount_cents // installments
+    amounts = [each] * (installments - 1) + [amount_cents - each * (installments - 1)]
+    return tuple(Installment(add_months(first_due_on, i * months_between), a) for i, a in enumerate(amounts))
+
+
+def euros(cents: int) -> str:
+    return f"{cents / 100:.2f} EUR"
+
+
+@dataclass(frozen=True)
+class Advance:
+    id: UUID
+    application_id: UUID
+    territory: str
+    firm_id: str | None
+    amount_cents: int
+    disbursed_on: date | None = None
+    installments: tuple[Installment, ...] = ()
+    repaid_cents: int = 0
+    written_off_cents: int = 0
+
+    @property
+    def outstanding_cents(self) -> int:
+        if self.disbursed_on is None:
+            return 0
+        return self.amount_cents - self.repaid_cents - self.written_off_cents
+
+    def arrears_cents(self, today: date) -> int:
+        """Installments due by `today` and not yet repaid (none once written off)."""
+        if self.written_off_cents:
+            return 0
+        due = sum(i.amount_cents for i in self.installments if i.due_on <= today)
+        return max(0, due - self.repaid_cents)
+
+    def disburse(self, on: date, installments: tuple[Installment, ...]) -> Advance:
+        if self.disbursed_on is not None:
+            raise Conflict(f"advance {self.id} was already disbursed on {self.disbursed_on}")
+        if installments[0].due_on <= on:
+            raise Rejected("the first installment falls due after the disbursement")
+        return replace(self, disbursed_on=on, installments=installments)
+
+    def repay(self, amount_cents: int, received_on: date) -> Advance:
+        if self.disbursed_on is None:
+            raise Conflict(f"advance {self.id} has not been disbursed: nothing is owed yet")
+        if self.written_off_cents:
+            raise Conflict(f"advance {self.id} was written off")
+        if received_on < self.disbursed_on:
+            raise Rejected(f"a repayment cannot precede the disbursement on {self.disbursed_on}")
+        if amount_cents > self.outstanding_cents:
+            raise Rejected(
+                f"a repayment of {euros(amount_cents)} is above what is owed: "
+                f"{euros(self.outstanding_cents)} on advance {self.id}"
+            )
+        return replace(self, repaid_cents=self.repaid_cents + amount_cents)
+
+    def write_off(self) -> Advance:
+        if self.written_off_cents:
+            raise Conflict(f"advance {self.id} was already written off")
+        if self.outstanding_cents == 0:
+            raise Conflict(f"advance {self.id} has nothing outstanding to write off")
+        return replace(self, written_off_cents=self.outstanding_cents)
