@@ -27,13 +27,23 @@ def test_documents_name_what_each_service_publishes_and_consumes() -> None:
         }
 
     assert addresses("intake", "send") == {"alize.intake.calls", "alize.intake.applications"}
-    assert addresses("committee", "receive") == {"alize.intake.calls", "alize.intake.applications"}
+    assert addresses("committee", "receive") == {
+        "alize.intake.calls",
+        "alize.intake.applications",
+        "alize.missions.advances",
+    }
     assert addresses("committee", "send") >= {
         "alize.committee.projects",
         "alize.committee.sessions",
         "alize.committee.partners",
     }
     assert addresses("missions", "receive") == {"alize.committee.projects"}
+    assert addresses("missions", "send") == {
+        "alize.missions.missions",
+        "alize.missions.jobs",
+        "alize.missions.advances",
+        "alize.missions.guidance",
+    }
     assert addresses("metrics", "send") == set()
     spec = json.loads(path("committee").read_text(encoding="utf-8"))
     assert (

@@ -4,6 +4,7 @@ no row behind."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -147,3 +148,108 @@ async def test_each_refusal_is_a_clear_4xx_with_no_event_and_no_row(stack: Stack
         )
         assert twice.status_code == 409 and "already approved" in twice.json()["detail"]
         assert await _footprint(stack) == before
+
+
+async def _missions_footprint(stack: Stack) -> dict[str, int]:
+    counts = {}
+    for table in ("outbox", "mission_days", "advance_repayments", "survival_checks", "job_declarations"):
+        rows = await fetch(stack.database_url, "missions", f"SELECT count(*) AS n FROM {table}")
+        counts[table] = int(rows[0]["n"])  # type: ignore[call-overload]
+    return counts
+
+
+async def test_each_missions_refusal_is_a_clear_4xx_with_no_event_and_no_row(stack: Stack, isolation_id: str) -> None:
+    urls, territory = stack.urls, f"outcomes-{isolation_id}"
+    today = datetime.now(UTC).date()
+    async with httpx.AsyncClient(timeout=30) as http:
+        network = await scenario.set_up_network(http, urls, territory, {"skill_sponsorship"}, {"sales"})
+        case = scenario.Case(
+            territory,
+            "skill_sponsorship",
+            FIRM,
+            (2, 5),
+            5,
+            ("sales",),
+            "approve",
+            skill_days=1,
+            advance_cents=1_000_000,
+        )
+        application_id = await scenario.apply(http, urls, network, case)
+        await scenario.hold_session(http, urls, network, [(case, application_id)])
+        missions = await scenario.until(
+            lambda: http.get(f"{urls['missions']}/missions", params={"application_id": application_id}),
+            lambda r: bool(r.json()),
+            "the mission",
+        )
+        mission = f"{urls['missions']}/missions/{missions.json()[0]['mission_id']}"
+        advances = await scenario.until(
+            lambda: http.get(f"{urls['missions']}/advances", params={"application_id": application_id}),
+            lambda r: bool(r.json()),
+            "the advance",
+        )
+        advance = f"{urls['missions']}/advances/{advances.json()[0]['advance_id']}"
+        partner, host = {"Alize-Party": f"partner:{network.partner_id}"}, {"Alize-Party": f"firm:{FIRM}"}
+        expert = {"full_name": "Nadia Benali", "email": "nadia.benali@example.com"}
+        convention = {
+            "expert": expert,
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=90)).isoformat(),
+        }
+        assert (await http.put(f"{mission}/convention", json=convention)).status_code == 200
+        assert (
+            await http.post(
+                f"{advance}/disbursement",
+                json={
+                    "disbursed_on": today.isoformat(),
+                    "installments": 2,
+                    "first_due_on": (today + timedelta(days=30)).isoformat(),
+                },
+            )
+        ).status_code == 200
+
+        def day(offset: int, days: float = 1, party: dict[str, str] = partner) -> Any:
+            return http.post(
+                f"{mission}/days",
+                headers=party,
+                json={"worked_on": (today + timedelta(days=offset)).isoformat(), "days": days},
+            )
+
+        async def refused(name: str, call: Any, status: int, message: str) -> None:
+            before = await _missions_footprint(stack)
+            response = await call()
+            assert response.status_code == status, (name, response.text)
+            assert message in response.text, (name, response.text)
+            assert await _missions_footprint(stack) == before, name
+
+        await refused("unsigned convention", lambda: day(1), 422, "is not signed")
+        assert (
+            await http.post(f"{mission}/convention/signature", json={"signed_on": today.isoformat()})
+        ).status_code == 200
+        await refused("day outside the window", lambda: day(91), 422, "outside the mission window")
+        logged = (await day(1, 0.5)).json()["day_id"]
+        await refused("over the budget", lambda: day(2), 422, "0.5 of 1.0 contracted days left")
+        await refused(
+            "confirmed by the wrong party",
+            lambda: http.post(f"{mission}/days/{logged}/confirmation", headers=partner),
+            403,
+            "only the host firm",
+        )
+        await refused(
+            "repayment above what is owed",
+            lambda: http.post(
+                f"{advance}/repayments", json={"received_on": today.isoformat(), "amount_cents": 1_000_001}
+            ),
+            422,
+            "above what is owed: 10000.00 EUR",
+        )
+        await refused(
+            "survival check for an unknown firm",
+            lambda: http.post(
+                f"{urls['missions']}/businesses/{FIRM}/survival-checks",
+                json={"years": 1, "active": True, "checked_on": today.isoformat()},
+            ),
+            404,
+            f"no business {FIRM}",
+        )
+        confirmed = await http.post(f"{mission}/days/{logged}/confirmation", headers=host)
+        assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"

@@ -15,6 +15,7 @@ class JobsFigures(BaseModel):
 
 class TerritoryMetrics(BaseModel):
     territory: str
+    # The application funnel.
     applications: int = Field(description="Applications received (submitted).")
     screened_eligible: int
     screened_ineligible: int
@@ -23,72 +24,107 @@ class TerritoryMetrics(BaseModel):
     deferred: int = Field(description="Deferral decisions (a project deferred twice counts twice).")
     withdrawn: int
     sessions_held: int
-    firms_supported: int
-    days_contracted: float
-    days_delivered: float
-    jobs_planned: JobsFigures
-    jobs_declared: JobsFigures
+    firms_supported: int = Field(description="EU CO01: each firm once, by its identifier (a SIRET as its SIREN).")
+    # Skill sponsorship.
+    days_contracted: float = Field(description="Skill days approved, amendments included.")
+    days_delivered: float = Field(description="Skill days the host firms confirmed.")
+    missions_closed: int
+    jobs_planned: JobsFigures = Field(description="Forecast at approval.")
+    jobs_declared: JobsFigures = Field(
+        description="IRIS+ PI3687 (created) and PI5691 (maintained), the latest declaration of each firm."
+    )
+    # Repayable advances.
     advances_granted: int
     advances_granted_cents: int
+    advances_disbursed_cents: int
+    advances_repaid_cents: int
+    advances_written_off_cents: int
+    advances_outstanding_cents: int = Field(description="Disbursed, less repaid, less written off.")
+    # Self-employment guidance.
+    people_guided: int = Field(description="Participants with at least one guidance session.")
+    firms_created: int
+    oriented_to_employment: int
+    left_programme: int
+    survival_checks_3y: int = Field(description="Created firms checked three years after creation.")
+    active_3y: int
+    survival_rate_3y: float | None = Field(description="active_3y / survival_checks_3y; null before any check.")
 
 
-_SELECT = """
+_COUNTERS = (
+    "applications",
+    "screened_eligible",
+    "screened_ineligible",
+    "approved",
+    "rejected",
+    "deferred",
+    "withdrawn",
+    "sessions_held",
+    "days_contracted",
+    "days_delivered",
+    "missions_closed",
+    "jobs_planned_created",
+    "jobs_planned_maintained",
+    "advances_granted",
+    "advances_granted_cents",
+    "advances_disbursed_cents",
+    "advances_repaid_cents",
+    "advances_written_off_cents",
+    "firms_created",
+    "oriented_to_employment",
+    "left_programme",
+)
+
+_SELECT = f"""
 WITH territories AS (
     SELECT territory FROM territory_activity
     UNION SELECT territory FROM firms_supported
     UNION SELECT territory FROM latest_job_declarations
+    UNION SELECT territory FROM people_guided
+    UNION SELECT territory FROM business_survival
 ),
 firms AS (SELECT territory, count(*) AS n FROM firms_supported GROUP BY territory),
 declared AS (
     SELECT territory, sum(jobs_created) AS created, sum(jobs_maintained) AS maintained
     FROM latest_job_declarations GROUP BY territory
+),
+guided AS (SELECT territory, count(*) AS n FROM people_guided GROUP BY territory),
+survival AS (
+    SELECT territory, count(*) AS checks, count(*) FILTER (WHERE active) AS active
+    FROM business_survival WHERE years = 3 GROUP BY territory
 )
 SELECT t.territory,
-       coalesce(a.applications, 0) AS applications,
-       coalesce(a.approved, 0) AS approved,
-       coalesce(a.rejected, 0) AS rejected,
-       coalesce(a.screened_eligible, 0) AS screened_eligible,
-       coalesce(a.screened_ineligible, 0) AS screened_ineligible,
-       coalesce(a.deferred, 0) AS deferred,
-       coalesce(a.withdrawn, 0) AS withdrawn,
-       coalesce(a.sessions_held, 0) AS sessions_held,
+       {", ".join(f"coalesce(a.{c}, 0) AS {c}" for c in _COUNTERS)},
        coalesce(f.n, 0) AS firms_supported,
-       coalesce(a.days_contracted, 0) AS days_contracted,
-       coalesce(a.days_delivered, 0) AS days_delivered,
-       coalesce(a.jobs_planned_created, 0) AS jobs_planned_created,
-       coalesce(a.jobs_planned_maintained, 0) AS jobs_planned_maintained,
        coalesce(d.created, 0) AS jobs_declared_created,
        coalesce(d.maintained, 0) AS jobs_declared_maintained,
-       coalesce(a.advances_granted, 0) AS advances_granted,
-       coalesce(a.advances_granted_cents, 0) AS advances_granted_cents
+       coalesce(g.n, 0) AS people_guided,
+       coalesce(s.checks, 0) AS survival_checks_3y,
+       coalesce(s.active, 0) AS active_3y
 FROM territories t
 LEFT JOIN territory_activity a USING (territory)
 LEFT JOIN firms f USING (territory)
 LEFT JOIN declared d USING (territory)
+LEFT JOIN guided g USING (territory)
+LEFT JOIN survival s USING (territory)
 WHERE $1::text IS NULL OR t.territory = $1
 ORDER BY t.territory
 """
 
 
-def _metrics(row: dict[str, Any], territory: str | None = None) -> TerritoryMetrics:
-    return TerritoryMetrics(
-        territory=territory or row["territory"],
-        applications=row["applications"],
-        approved=row["approved"],
-        rejected=row["rejected"],
-        screened_eligible=row["screened_eligible"],
-        screened_ineligible=row["screened_ineligible"],
-        deferred=row["deferred"],
-        withdrawn=row["withdrawn"],
-        sessions_held=row["sessions_held"],
-        firms_supported=row["firms_supported"],
-        days_contracted=float(row["days_contracted"]),
-        days_delivered=float(row["days_delivered"]),
-        jobs_planned=JobsFigures(created=row["jobs_planned_created"], maintained=row["jobs_planned_maintained"]),
-        jobs_declared=JobsFigures(created=row["jobs_declared_created"], maintained=row["jobs_declared_maintained"]),
-        advances_granted=row["advances_granted"],
-        advances_granted_cents=row["advances_granted_cents"],
+def _metrics(row: dict[str, Any]) -> TerritoryMetrics:
+    figures: dict[str, Any] = {k: (float(v) if k.startswith("days_") else v) for k, v in row.items()}
+    figures["jobs_planned"] = JobsFigures(
+        created=figures.pop("jobs_planned_created"), maintained=figures.pop("jobs_planned_maintained")
     )
+    figures["jobs_declared"] = JobsFigures(
+        created=figures.pop("jobs_declared_created"), maintained=figures.pop("jobs_declared_maintained")
+    )
+    figures["advances_outstanding_cents"] = (
+        figures["advances_disbursed_cents"] - figures["advances_repaid_cents"] - figures["advances_written_off_cents"]
+    )
+    checks = figures["survival_checks_3y"]
+    figures["survival_rate_3y"] = round(figures["active_3y"] / checks, 4) if checks else None
+    return TerritoryMetrics(**figures)
 
 
 async def by_territory(db: asyncpg.Pool, territory: str | None = None) -> list[TerritoryMetrics]:
@@ -96,18 +132,22 @@ async def by_territory(db: asyncpg.Pool, territory: str | None = None) -> list[T
 
 
 async def national(db: asyncpg.Pool) -> TerritoryMetrics:
-    """Sums over territories; a firm supported in two territories counts once."""
-    rows = await by_territory(db)
-    firms = await db.fetchval("SELECT count(DISTINCT firm_id) FROM firms_supported")
-    totals: dict[str, Any] = {
-        field: sum(getattr(r, field) for r in rows)
-        for field in TerritoryMetrics.model_fields
-        if field not in {"territory", "jobs_planned", "jobs_declared"}
-    }
-    totals["firms_supported"] = firms
-    for jobs in ("jobs_planned", "jobs_declared"):
-        totals[jobs] = JobsFigures(
-            created=sum(getattr(r, jobs).created for r in rows),
-            maintained=sum(getattr(r, jobs).maintained for r in rows),
-        )
-    return TerritoryMetrics(territory="national", **totals)
+    """Sums over territories; a firm supported in two territories counts once; the
+    survival rate is recomputed from the summed checks."""
+    rows = [dict(r) for r in await db.fetch(_SELECT, None)]
+    totals: dict[str, Any] = {key: sum(r[key] for r in rows) for key in (rows[0] if rows else {}) if key != "territory"}
+    if not rows:
+        totals = {
+            key: 0
+            for key in (
+                *_COUNTERS,
+                "firms_supported",
+                "jobs_declared_created",
+                "jobs_declared_maintained",
+                "people_guided",
+                "survival_checks_3y",
+                "active_3y",
+            )
+        }
+    totals["firms_supported"] = await db.fetchval("SELECT count(DISTINCT firm_id) FROM firms_supported")
+    return _metrics({"territory": "national", **totals})

@@ -22,10 +22,22 @@ from alize_contracts import (
     topics,
 )
 from alize_contracts.events import (
+    AdvanceDisbursed,
+    AdvanceRepaymentReceived,
+    AdvanceWrittenOff,
     ApplicationScreened,
     ApplicationWithdrawn,
+    BusinessSurvivalReported,
     CommitteeSessionHeld,
     DecisionCounts,
+    GuidanceSessionLogged,
+    Installment,
+    MissionClosed,
+    MissionDayConfirmed,
+    MissionDayDisputed,
+    ParticipantOutcomeRecorded,
+    PartnerAssignment,
+    ProjectAmended,
     ProjectDeferred,
 )
 from devstack.infra import Infra
@@ -44,7 +56,7 @@ async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncC
 
 
 def _events(territory: str) -> list[Event]:
-    first, second, session = uuid4(), uuid4(), uuid4()
+    first, second, session, mission, advance, person = (uuid4() for _ in range(6))
     now = datetime.now(UTC)
     return [
         ApplicationSubmitted(
@@ -82,21 +94,133 @@ def _events(territory: str) -> list[Event]:
             decided_at=now,
             reason="Out of scope.",
         ),
+        # Logged days are not delivered until the host firm confirms them.
         MissionDayLogged(
             territory=territory,
-            mission_id=uuid4(),
+            mission_id=mission,
             day_id=uuid4(),
             application_id=first,
             worked_on=date(2026, 5, 4),
             days=1,
         ),
-        MissionDayLogged(
+        MissionDayConfirmed(
             territory=territory,
-            mission_id=uuid4(),
+            mission_id=mission,
+            day_id=uuid4(),
+            application_id=first,
+            worked_on=date(2026, 5, 4),
+            days=1,
+        ),
+        MissionDayConfirmed(
+            territory=territory,
+            mission_id=mission,
             day_id=uuid4(),
             application_id=first,
             worked_on=date(2026, 5, 5),
             days=0.5,
+        ),
+        MissionDayDisputed(
+            territory=territory,
+            mission_id=mission,
+            day_id=uuid4(),
+            application_id=first,
+            worked_on=date(2026, 5, 6),
+            days=1,
+            reason="Cancelled.",
+        ),
+        ProjectAmended(
+            territory=territory,
+            application_id=first,
+            programme="skill_sponsorship",
+            session_id=session,
+            decided_at=now,
+            additional_skill_days=2,
+            partners=[PartnerAssignment(partner_id=uuid4(), competence="sales", days=2)],
+        ),
+        MissionClosed(
+            territory=territory,
+            mission_id=mission,
+            application_id=first,
+            closed_on=date(2027, 3, 1),
+            days_delivered=1.5,
+            satisfaction=4,
+        ),
+        AdvanceDisbursed(
+            territory=territory,
+            advance_id=advance,
+            application_id=first,
+            firm_id="404833048",
+            amount_cents=2_300_000,
+            disbursed_on=date(2026, 4, 1),
+            schedule=[Installment(due_on=date(2027, 4, 1), amount_cents=2_300_000)],
+        ),
+        AdvanceRepaymentReceived(
+            territory=territory,
+            advance_id=advance,
+            application_id=first,
+            repayment_id=uuid4(),
+            amount_cents=500_000,
+            received_on=date(2027, 4, 2),
+            outstanding_cents=1_800_000,
+        ),
+        AdvanceWrittenOff(
+            territory=territory,
+            advance_id=advance,
+            application_id=first,
+            amount_cents=800_000,
+            written_off_on=date(2028, 1, 1),
+            reason="Partial write-off.",
+        ),
+        # Two sessions of one participant: one person guided.
+        GuidanceSessionLogged(
+            territory=territory,
+            application_id=person,
+            session_id=uuid4(),
+            counsellor_ref=uuid4(),
+            held_on=date(2026, 3, 10),
+            days=0.5,
+        ),
+        GuidanceSessionLogged(
+            territory=territory,
+            application_id=person,
+            session_id=uuid4(),
+            counsellor_ref=uuid4(),
+            held_on=date(2026, 3, 17),
+            days=0.5,
+        ),
+        ParticipantOutcomeRecorded(
+            territory=territory,
+            application_id=person,
+            outcome="firm_created",
+            recorded_on=date(2026, 9, 1),
+            firm_id="BE0403170701",
+        ),
+        ParticipantOutcomeRecorded(
+            territory=territory, application_id=uuid4(), outcome="employment", recorded_on=date(2026, 9, 1)
+        ),
+        BusinessSurvivalReported(
+            territory=territory,
+            application_id=person,
+            firm_id="BE0403170701",
+            years=3,
+            active=True,
+            checked_on=date(2029, 9, 2),
+        ),
+        BusinessSurvivalReported(
+            territory=territory,
+            application_id=uuid4(),
+            firm_id="BE0207762320",
+            years=3,
+            active=False,
+            checked_on=date(2029, 9, 2),
+        ),
+        BusinessSurvivalReported(
+            territory=territory,
+            application_id=uuid4(),
+            firm_id="BE0424982437",
+            years=1,
+            active=True,
+            checked_on=date(2027, 9, 2),
         ),
         ApplicationScreened(
             territory=territory, application_id=first, programme="skill_sponsorship", screened_at=now, eligible=True
@@ -157,12 +281,23 @@ EXPECTED = {
     "withdrawn": 1,
     "sessions_held": 1,
     "firms_supported": 1,
-    "days_contracted": 3.0,
-    "days_delivered": 1.5,
+    "days_contracted": 5.0,  # 3 approved + 2 amended
+    "days_delivered": 1.5,  # confirmed only
+    "missions_closed": 1,
     "jobs_planned": {"created": 3, "maintained": 12},
     "jobs_declared": {"created": 2, "maintained": 11},  # the later declaration supersedes
     "advances_granted": 1,
     "advances_granted_cents": 2_300_000,
+    "advances_disbursed_cents": 2_300_000,
+    "advances_repaid_cents": 500_000,
+    "advances_written_off_cents": 800_000,
+    "advances_outstanding_cents": 1_000_000,
+    "people_guided": 1,
+    "firms_created": 1,
+    "oriented_to_employment": 1,
+    "survival_checks_3y": 2,
+    "active_3y": 1,
+    "survival_rate_3y": 0.5,
 }
 
 
@@ -187,7 +322,7 @@ async def test_every_event_delivered_twice_counts_once(
     marker = events[0].model_copy(update={"application_id": uuid4()})
     await publish_event(infrastructure.kafka_bootstrap_servers, marker)
     # Let every partition catch up, then check nothing counted twice.
-    expected = {"territory": territory, **EXPECTED, "applications": 3}
+    expected = empty_metrics(territory, **{**EXPECTED, "applications": 3})  # type: ignore[arg-type]
     assert await _metrics(client, territory, expected) == expected
 
 

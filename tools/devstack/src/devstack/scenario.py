@@ -4,8 +4,13 @@ Per territory: a call for applications, a partner company offering competences,
 three committee members (one with a conflict of interest). Applications from
 firms and from a person with no firm yet, one screened ineligible, one
 withdrawn; a committee session approving (with partners and advances),
-rejecting and deferring in one request; mission days (one refused over the
-budget); job declarations (a later one superseding an earlier one).
+rejecting and deferring in one request. Then the support and its outcomes:
+staff-loan conventions signed, mission days logged by the partner and
+confirmed (or disputed) by the host firm, one refused over the budget, missions
+closed with an evaluation; headcount declarations (a later one superseding an
+earlier one); advances disbursed on a schedule and repaid in part; a guidance
+track for a person creating their own job, and the survival of firms created
+through guidance in earlier years (recorded from the network's history).
 
 `expected_metrics` computes what the metrics service must show from the
 scenario's own data, independently of the services' code.
@@ -27,6 +32,17 @@ Decision = Literal["approve", "reject", "defer", "withdraw"]
 
 
 @dataclass(frozen=True)
+class Guidance:
+    """A participant's guidance track: sessions, then an outcome; a firm created gets survival checks."""
+
+    sessions: int
+    outcome: Literal["firm_created", "employment", "left_programme"]
+    firm_id: str | None = None
+    created_on: date | None = None
+    survival: tuple[tuple[int, bool], ...] = ()  # (years after creation, still active)
+
+
+@dataclass(frozen=True)
 class Case:
     territory: str
     programme: str
@@ -39,34 +55,46 @@ class Case:
     skill_days: float = 0
     advance_cents: int | None = None
     reason: str | None = None
-    days: tuple[tuple[date, float], ...] = ()
-    declarations: tuple[tuple[date, int, int], ...] = ()  # (as_of, created, maintained)
+    days: tuple[tuple[int, float], ...] = ()  # (days after approval, length): logged and confirmed
+    disputed: tuple[tuple[int, float], ...] = ()  # logged, then disputed by the host firm
+    headcounts: tuple[int, ...] = ()  # successive declarations; the last one counts
+    repaid_cents: int = 0  # repaid on the advance after its disbursement
+    guidance: Guidance | None = None
 
 
 def cases(indre: str = "indre", gard: str = "gard-cevennes") -> list[Case]:
     # fmt: off
     return [
         Case(indre, "skill_sponsorship", "404833048", (3, 12), 12, ("sales", "strategic-positioning"), "approve",
-             skill_days=3, advance_cents=2_300_000,
-             days=((date(2026, 5, 4), 1), (date(2026, 5, 5), 1), (date(2026, 6, 2), 0.5)),
-             declarations=((date(2026, 12, 31), 1, 12), (date(2027, 6, 30), 2, 11))),
+             skill_days=3, advance_cents=2_300_000, days=((3, 1), (4, 1), (30, 0.5)), disputed=((31, 0.5),),
+             headcounts=(13, 14), repaid_cents=575_000),
         Case(indre, "skill_sponsorship", "55210055400013", (1, 4), 4, ("hse",), "approve", skill_days=4,
-             days=((date(2026, 5, 12), 1),), declarations=((date(2026, 12, 31), 1, 4),)),
+             days=((10, 1),), headcounts=(4,)),
         # The same firm as the first case, supported again: still one firm supported.
         Case(indre, "skill_sponsorship", "404833048", (0, 12), 12, ("digital-marketing",), "approve",
-             skill_days=1.5, days=((date(2026, 9, 1), 1),)),
-        Case(indre, "self_employment", None, (1, 0), 0, ("business-plan",), "approve"),
+             skill_days=1.5, days=((60, 1),)),
+        Case(indre, "self_employment", None, (1, 0), 0, ("business-plan",), "approve",
+             guidance=Guidance(sessions=3, outcome="firm_created", firm_id="BE0403170701",
+                               created_on=date(2026, 9, 1))),
+        # Participants of earlier years whose firms' survival the network follows.
+        Case(indre, "self_employment", None, (1, 0), 0, ("business-plan",), "approve",
+             guidance=Guidance(sessions=0, outcome="firm_created", firm_id="BE0207762320",
+                               created_on=date(2022, 3, 1), survival=((1, True), (2, True), (3, True)))),
+        Case(indre, "self_employment", None, (1, 0), 0, ("business-plan",), "approve",
+             guidance=Guidance(sessions=0, outcome="firm_created", firm_id="BE0424982437",
+                               created_on=date(2022, 6, 1), survival=((1, True), (3, False)))),
+        Case(indre, "self_employment", None, (1, 0), 0, ("business-plan",), "approve",
+             guidance=Guidance(sessions=2, outcome="employment")),
         Case(indre, "skill_sponsorship", "380129866", (2, 3), 3, ("sales",), "reject",
              reason="No development, takeover or recovery project yet."),
         # Above the default maximum headcount of 249: screened ineligible, never on an agenda.
         Case(indre, "skill_sponsorship", "443061841", (0, 300), 300, ("export",), "reject", eligible=False),
         Case(gard, "skill_sponsorship", "443061841", (4, 8), 8, ("sales", "export"), "approve",
-             skill_days=2, advance_cents=1_500_000,
-             days=((date(2026, 4, 7), 1), (date(2026, 4, 8), 1)), declarations=((date(2026, 12, 31), 4, 8),)),
+             skill_days=2, advance_cents=1_500_000, days=((7, 1), (8, 1)), headcounts=(12,), repaid_cents=375_000),
         Case(gard, "skill_sponsorship", "512345679", (1, 2), 2, ("finance",), "reject",
              reason="Already supported by another programme this year."),
         Case(gard, "skill_sponsorship", "799384656", (2, 20), 20, ("lean-manufacturing",), "approve",
-             skill_days=5, days=((date(2026, 10, 5), 0.5),)),
+             skill_days=5, days=((5, 0.5),)),
         Case(gard, "skill_sponsorship", "732829320", (1, 6), 6, ("quality",), "defer",
              reason="The financial forecast is to be completed for the next session."),
         Case(gard, "skill_sponsorship", "100000009", (1, 1), 1, ("sales",), "withdraw"),
@@ -89,10 +117,22 @@ def empty_metrics(territory: str, **counts: int) -> dict[str, Any]:
         "firms_supported": 0,
         "days_contracted": 0.0,
         "days_delivered": 0.0,
+        "missions_closed": 0,
         "jobs_planned": {"created": 0, "maintained": 0},
         "jobs_declared": {"created": 0, "maintained": 0},
         "advances_granted": 0,
         "advances_granted_cents": 0,
+        "advances_disbursed_cents": 0,
+        "advances_repaid_cents": 0,
+        "advances_written_off_cents": 0,
+        "advances_outstanding_cents": 0,
+        "people_guided": 0,
+        "firms_created": 0,
+        "oriented_to_employment": 0,
+        "left_programme": 0,
+        "survival_checks_3y": 0,
+        "active_3y": 0,
+        "survival_rate_3y": None,
         **counts,
     }
 
@@ -115,18 +155,36 @@ def expected_metrics(scenario: list[Case]) -> dict[str, dict[str, Any]]:
         if case.firm_id:
             firms.setdefault(case.territory, set()).add(case.firm_id[:9])  # a SIRET counts as its SIREN
         m["days_contracted"] += case.skill_days
-        m["days_delivered"] += sum(d for _, d in case.days)
+        m["days_delivered"] += sum(d for _, d in case.days)  # disputed days are not delivered
+        m["missions_closed"] += 1 if case.skill_days else 0
         m["jobs_planned"]["created"] += case.planned[0]
         m["jobs_planned"]["maintained"] += case.planned[1]
-        if case.declarations:
-            _, created, maintained = max(case.declarations)  # the latest supersedes
-            m["jobs_declared"]["created"] += created
-            m["jobs_declared"]["maintained"] += maintained
+        if case.headcounts:  # IRIS+: created = net new FTE, maintained = baseline posts still filled
+            m["jobs_declared"]["created"] += max(0, case.headcounts[-1] - case.baseline)
+            m["jobs_declared"]["maintained"] += min(case.headcounts[-1], case.baseline)
         if case.advance_cents:
             m["advances_granted"] += 1
             m["advances_granted_cents"] += case.advance_cents
+            m["advances_disbursed_cents"] += case.advance_cents
+            m["advances_repaid_cents"] += case.repaid_cents
+            m["advances_outstanding_cents"] += case.advance_cents - case.repaid_cents
+        if case.guidance:
+            m["people_guided"] += case.guidance.sessions > 0
+            key = {
+                "firm_created": "firms_created",
+                "employment": "oriented_to_employment",
+                "left_programme": "left_programme",
+            }[case.guidance.outcome]
+            m[key] += 1
+            for years, active in case.guidance.survival:
+                if years == 3:
+                    m["survival_checks_3y"] += 1
+                    m["active_3y"] += active
     for territory, found in firms.items():
         result[territory]["firms_supported"] = len(found)
+    for m in result.values():
+        if m["survival_checks_3y"]:
+            m["survival_rate_3y"] = round(m["active_3y"] / m["survival_checks_3y"], 4)
     return result
 
 
@@ -163,6 +221,7 @@ class Network:
     call_ids: dict[str, str] = field(default_factory=dict)  # by programme
     partner_id: str = ""
     members: list[str] = field(default_factory=list)
+    counsellor_id: str = ""
 
 
 @dataclass
@@ -234,6 +293,11 @@ async def set_up_network(
                 f"{urls['committee']}/members/{network.members[2]}/conflicts", json={"firm_id": conflicted_firm}
             )
         )
+    if "self_employment" in programmes:
+        counsellor = {"territory": territory, "full_name": "Luc Maes", "email": "luc.maes@example.be"}
+        network.counsellor_id = _ok(await http.post(f"{urls['missions']}/counsellors", json=counsellor))[
+            "counsellor_id"
+        ]
     return network
 
 
@@ -295,7 +359,7 @@ async def hold_session(
     wanted = {application_id for _, application_id in decided}
     await until(
         lambda: http.get(f"{urls['committee']}/sessions/{session_id}/agenda"),
-        lambda r: {e["application_id"] for e in r.json()} == wanted,
+        lambda r: wanted <= {e["application_id"] for e in r.json()},
         f"the agenda of {network.territory} to list its eligible applications",
     )
     _ok(
@@ -307,38 +371,154 @@ async def hold_session(
     return session_id
 
 
-async def run_missions(
-    http: httpx.AsyncClient, urls: Mapping[str, str], case: Case, application_id: str, outcome: Outcome
+async def run_outcomes(
+    http: httpx.AsyncClient,
+    urls: Mapping[str, str],
+    network: Network,
+    case: Case,
+    application_id: str,
+    outcome: Outcome,
 ) -> None:
+    """The support and its results for one approved project, through the missions service."""
+    today = datetime.now(UTC).date()
     if case.skill_days:
-        missions = await until(
-            lambda: http.get(f"{urls['missions']}/missions", params={"application_id": application_id}),
+        await _run_mission(http, urls, network, case, application_id, outcome, today)
+    url = f"{urls['missions']}/applications/{application_id}/job-declarations"
+    for headcount in case.headcounts:  # all as of today (the approval is today too): the last one supersedes
+        _ok(await http.post(url, json={"as_of": today.isoformat(), "headcount": headcount}))
+    if case.advance_cents:
+        advances = await until(
+            lambda: http.get(f"{urls['missions']}/advances", params={"application_id": application_id}),
             lambda r: bool(r.json()),
-            f"a mission for application {application_id}",
+            f"the advance of application {application_id}",
         )
-        mission_id = missions.json()[0]["mission_id"]
-        for worked_on, days in case.days:
+        advance_url = f"{urls['missions']}/advances/{advances.json()[0]['advance_id']}"
+        _ok(
+            await http.post(
+                f"{advance_url}/disbursement",
+                json={
+                    "disbursed_on": today.isoformat(),
+                    "installments": 4,
+                    "first_due_on": (today + timedelta(days=31)).isoformat(),
+                    "months_between": 3,
+                },
+            )
+        )
+        if case.repaid_cents:
             _ok(
                 await http.post(
-                    f"{urls['missions']}/missions/{mission_id}/days",
-                    json={"worked_on": worked_on.isoformat(), "days": days},
+                    f"{advance_url}/repayments",
+                    json={"received_on": today.isoformat(), "amount_cents": case.repaid_cents},
                 )
             )
-        if case.skill_days - sum(d for _, d in case.days) < 1:  # a full day more is over the budget
-            refused = await http.post(
-                f"{urls['missions']}/missions/{mission_id}/days", json={"worked_on": "2027-01-04", "days": 1}
+    if case.guidance:
+        await _run_guidance(http, urls, network, case.guidance, application_id, today)
+
+
+async def _run_mission(
+    http: httpx.AsyncClient,
+    urls: Mapping[str, str],
+    network: Network,
+    case: Case,
+    application_id: str,
+    outcome: Outcome,
+    today: date,
+) -> None:
+    missions = await until(
+        lambda: http.get(f"{urls['missions']}/missions", params={"application_id": application_id}),
+        lambda r: bool(r.json()),
+        f"a mission for application {application_id}",
+    )
+    url = f"{urls['missions']}/missions/{missions.json()[0]['mission_id']}"
+    partner, host = {"Alize-Party": f"partner:{network.partner_id}"}, {"Alize-Party": f"firm:{case.firm_id}"}
+    _ok(
+        await http.put(
+            f"{url}/convention",
+            json={
+                "expert": {
+                    "full_name": "Nadia Benali",
+                    "email": "nadia.benali@example.com",
+                    "job_title": "Sales director",
+                },
+                "starts_on": today.isoformat(),
+                "ends_on": (today + timedelta(days=330)).isoformat(),
+                "signed_on": today.isoformat(),
+            },
+        )
+    )
+    for offset, days in (*case.days, *case.disputed):
+        day = _ok(
+            await http.post(
+                f"{url}/days",
+                headers=partner,
+                json={"worked_on": (today + timedelta(days=offset)).isoformat(), "days": days},
             )
-            if refused.status_code != 422:
-                raise RuntimeError(f"a day over the budget was not refused: {refused.status_code}")
-            outcome.refusals.append(refused.json()["detail"])
-    url = f"{urls['missions']}/applications/{application_id}/job-declarations"
-    for as_of, created, maintained in case.declarations:
-        declaration = {"as_of": as_of.isoformat(), "jobs_created": created, "jobs_maintained": maintained}
+        )
+        if (offset, days) in case.disputed:
+            _ok(
+                await http.post(
+                    f"{url}/days/{day['day_id']}/dispute",
+                    headers=host,
+                    json={"reason": "The visit did not take place."},
+                )
+            )
+        else:
+            _ok(await http.post(f"{url}/days/{day['day_id']}/confirmation", headers=host))
+    if case.skill_days - sum(d for _, d in case.days) < 1:  # a full day more is over the budget
+        refused = await http.post(
+            f"{url}/days", headers=partner, json={"worked_on": (today + timedelta(days=200)).isoformat(), "days": 1}
+        )
+        if refused.status_code != 422:
+            raise RuntimeError(f"a day over the budget was not refused: {refused.status_code}")
+        outcome.refusals.append(refused.json()["detail"])
+    _ok(
+        await http.post(
+            f"{url}/closure",
+            headers=host,
+            json={"closed_on": (today + timedelta(days=300)).isoformat(), "satisfaction": 5},
+        )
+    )
+
+
+async def _run_guidance(
+    http: httpx.AsyncClient,
+    urls: Mapping[str, str],
+    network: Network,
+    guidance: Guidance,
+    application_id: str,
+    today: date,
+) -> None:
+    url = f"{urls['missions']}/guidance/{application_id}"
+    await until(
+        lambda: http.get(f"{urls['missions']}/guidance", params={"territory": network.territory}),
+        lambda r: any(t["application_id"] == application_id for t in r.json()),
+        f"the guidance track of {application_id}",
+    )
+    for _ in range(guidance.sessions):
         _ok(
-            await until(
-                lambda body=declaration: http.post(url, json=body),  # type: ignore[misc]
-                lambda r: r.status_code != 404,
-                f"the project {application_id} in missions",
+            await http.post(
+                f"{url}/sessions",
+                json={"counsellor_id": network.counsellor_id, "held_on": today.isoformat(), "days": 0.5},
+            )
+        )
+    _ok(
+        await http.post(
+            f"{url}/outcome",
+            json={
+                "outcome": guidance.outcome,
+                "recorded_on": today.isoformat(),
+                "firm_id": guidance.firm_id,
+                "created_on": guidance.created_on.isoformat() if guidance.created_on else None,
+            },
+        )
+    )
+    for years, active in guidance.survival:
+        assert guidance.created_on is not None
+        checked_on = guidance.created_on.replace(year=guidance.created_on.year + years) + timedelta(days=7)
+        _ok(
+            await http.post(
+                f"{urls['missions']}/businesses/{guidance.firm_id}/survival-checks",
+                json={"years": years, "active": active, "checked_on": checked_on.isoformat()},
             )
         )
 
@@ -369,7 +549,7 @@ async def run(urls: Mapping[str, str], scenario: list[Case]) -> Outcome:
             outcome.session_ids.append(await hold_session(http, urls, networks[territory], decided))
         await asyncio.gather(
             *(
-                run_missions(http, urls, c, i, outcome)
+                run_outcomes(http, urls, networks[c.territory], c, i, outcome)
                 for c, i in zip(scenario, ids, strict=True)
                 if c.eligible and c.decision == "approve"
             )

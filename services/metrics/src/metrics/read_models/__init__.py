@@ -6,6 +6,6 @@ from alize_chassis.consumer import Handlers
 handlers = Handlers()
 
 # Importing the modules registers their projections.
-from metrics.read_models import firms_supported, jobs_declared, territory_activity  # noqa: E402
+from metrics.read_models import firms_supported, guidance, jobs_declared, territory_activity  # noqa: E402
 
-__all__ = ["firms_supported", "handlers", "jobs_declared", "territory_activity"]
+__all__ = ["firms_supported", "guidance", "handlers", "jobs_declared", "territory_activity"]

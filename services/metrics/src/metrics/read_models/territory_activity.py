@@ -1,5 +1,6 @@
 """Counters per territory: the application funnel (received, screened, decided,
-withdrawn), sessions held, skill days, planned jobs, advances."""
+withdrawn), sessions held, skill days contracted and delivered (confirmed),
+planned jobs, advances through their lifecycle, guidance outcomes."""
 
 from __future__ import annotations
 
@@ -7,8 +8,20 @@ from decimal import Decimal
 
 import asyncpg
 from alize_chassis.wire import Received
-from alize_contracts import ApplicationSubmitted, MissionDayLogged, ProjectApproved, ProjectRejected
-from alize_contracts.events import ApplicationScreened, ApplicationWithdrawn, CommitteeSessionHeld, ProjectDeferred
+from alize_contracts import ApplicationSubmitted, ProjectApproved, ProjectRejected
+from alize_contracts.events import (
+    AdvanceDisbursed,
+    AdvanceRepaymentReceived,
+    AdvanceWrittenOff,
+    ApplicationScreened,
+    ApplicationWithdrawn,
+    CommitteeSessionHeld,
+    MissionClosed,
+    MissionDayConfirmed,
+    ParticipantOutcomeRecorded,
+    ProjectAmended,
+    ProjectDeferred,
+)
 
 from metrics.read_models import handlers
 
@@ -53,9 +66,45 @@ async def on_rejected(conn: asyncpg.Connection, event: ProjectRejected, _: Recei
     await _add(conn, event.territory, rejected=1)
 
 
-@handlers.on(MissionDayLogged)
-async def on_day_logged(conn: asyncpg.Connection, event: MissionDayLogged, _: Received) -> None:
+@handlers.on(ProjectAmended)
+async def on_amended(conn: asyncpg.Connection, event: ProjectAmended, _: Received) -> None:
+    await _add(conn, event.territory, days_contracted=Decimal(str(event.additional_skill_days)))
+
+
+@handlers.on(MissionDayConfirmed)
+async def on_day_confirmed(conn: asyncpg.Connection, event: MissionDayConfirmed, _: Received) -> None:
+    """Only days the host firm confirms count as delivered."""
     await _add(conn, event.territory, days_delivered=Decimal(str(event.days)))
+
+
+@handlers.on(MissionClosed)
+async def on_mission_closed(conn: asyncpg.Connection, event: MissionClosed, _: Received) -> None:
+    await _add(conn, event.territory, missions_closed=1)
+
+
+@handlers.on(AdvanceDisbursed)
+async def on_disbursed(conn: asyncpg.Connection, event: AdvanceDisbursed, _: Received) -> None:
+    await _add(conn, event.territory, advances_disbursed_cents=event.amount_cents)
+
+
+@handlers.on(AdvanceRepaymentReceived)
+async def on_repaid(conn: asyncpg.Connection, event: AdvanceRepaymentReceived, _: Received) -> None:
+    await _add(conn, event.territory, advances_repaid_cents=event.amount_cents)
+
+
+@handlers.on(AdvanceWrittenOff)
+async def on_written_off(conn: asyncpg.Connection, event: AdvanceWrittenOff, _: Received) -> None:
+    await _add(conn, event.territory, advances_written_off_cents=event.amount_cents)
+
+
+@handlers.on(ParticipantOutcomeRecorded)
+async def on_outcome(conn: asyncpg.Connection, event: ParticipantOutcomeRecorded, _: Received) -> None:
+    column = {
+        "firm_created": "firms_created",
+        "employment": "oriented_to_employment",
+        "left_programme": "left_programme",
+    }[event.outcome]
+    await _add(conn, event.territory, **{column: 1})
 
 
 @handlers.on(ApplicationScreened)
