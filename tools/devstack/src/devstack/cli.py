@@ -71,8 +71,9 @@ def demo(
             console.print(f"  {name:<10} {stack.url(name)}  (logs: {stack.log_dir / (name + '.log')})")
         cases = scenario.cases()
         console.print(
-            f"[bold]Driving the scenario: in 2 territories, a call, a partner company and a committee each; "
-            f"{len(cases)} applications screened; one committee session per territory; missions…[/bold]"
+            f"[bold]Driving the scenario: in 2 territories, calls, a partner company and a committee each; "
+            f"{len(cases)} applications screened; one committee session per territory; missions with conventions "
+            f"and confirmed days; job declarations; advances disbursed and repaid in part; guidance tracks…[/bold]"
         )
         outcome = asyncio.run(scenario.run(stack.urls, cases))
         for refusal in outcome.refusals:
@@ -127,13 +128,22 @@ def _print_metrics(shown: dict[str, dict[str, Any]]) -> None:
         ("deferred", lambda m: m["deferred"]),
         ("firms supported (CO01)", lambda m: m["firms_supported"]),
         ("skill days contracted", lambda m: m["days_contracted"]),
-        ("skill days delivered", lambda m: m["days_delivered"]),
+        ("skill days delivered (confirmed)", lambda m: m["days_delivered"]),
+        ("missions closed", lambda m: m["missions_closed"]),
         ("jobs planned: created", lambda m: m["jobs_planned"]["created"]),
         ("jobs planned: maintained", lambda m: m["jobs_planned"]["maintained"]),
         ("jobs declared: created", lambda m: m["jobs_declared"]["created"]),
         ("jobs declared: maintained", lambda m: m["jobs_declared"]["maintained"]),
         ("advances granted", lambda m: m["advances_granted"]),
         ("advances granted (€)", lambda m: f"{m['advances_granted_cents'] / 100:,.0f}"),
+        ("advances repaid (€)", lambda m: f"{m['advances_repaid_cents'] / 100:,.0f}"),
+        ("advances written off (€)", lambda m: f"{m['advances_written_off_cents'] / 100:,.0f}"),
+        ("advances outstanding (€)", lambda m: f"{m['advances_outstanding_cents'] / 100:,.0f}"),
+        ("people guided", lambda m: m["people_guided"]),
+        ("firms created", lambda m: m["firms_created"]),
+        ("oriented to employment", lambda m: m["oriented_to_employment"]),
+        ("3-year survival (active / checked)", lambda m: f"{m['active_3y']} / {m['survival_checks_3y']}"),
+        ("3-year survival rate", lambda m: "—" if m["survival_rate_3y"] is None else f"{m['survival_rate_3y']:.0%}"),
     ]
     table.add_column("indicator")
     for territory in shown:
