@@ -8,10 +8,11 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.api import Strict
 from alize_chassis.service import pool
 from alize_contracts import FirmId, Territory
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, EmailStr, Field, model_validator
 
 from committee import adapters, service_layer
 from committee.domain import Amendment, Approval, Assignment, Deferral, Outcome, Rejection
@@ -19,10 +20,6 @@ from committee.domain import Amendment, Approval, Assignment, Deferral, Outcome,
 router = APIRouter()
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
 HalfDays = Annotated[Decimal, Field(ge=0, le=10_000, multiple_of=Decimal("0.5"))]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- members ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
 import asyncpg
+from alize_chassis.api import Strict
 from alize_chassis.errors import NotFound
 from alize_chassis.idempotency import IdempotencyKeyHeader, run_once
 from alize_chassis.service import pool
@@ -14,7 +15,7 @@ from alize_contracts import Programme, Territory
 from alize_contracts.events import FirmSize, NaceCode, ProjectKind
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field
 
 from intake import adapters, service_layer
 from intake.domain import Call, EligibilityRules
@@ -23,10 +24,6 @@ router = APIRouter()
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
 Count = Annotated[int, Field(ge=0, le=100_000)]
 IdempotencyKey = Annotated[str | None, IdempotencyKeyHeader]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- calls -------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 from uuid import UUID
 
+from alize_chassis.api import Strict
 from alize_chassis.errors import NotFound
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from missions.adapters import advances as adapters
 from missions.domain.advances import Advance
@@ -16,10 +17,6 @@ from missions.entrypoints import Pool
 from missions.service_layer import advances as service
 
 router = APIRouter(tags=["advances"])
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Disbursement(Strict):

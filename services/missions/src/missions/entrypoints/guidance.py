@@ -7,19 +7,16 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+from alize_chassis.api import Strict
 from alize_contracts import Territory
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import EmailStr, Field
 
 from missions.adapters import guidance as adapters
 from missions.entrypoints import Pool
 from missions.service_layer import guidance as service
 
 router = APIRouter(tags=["guidance"])
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Counsellor(Strict):

@@ -6,8 +6,9 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
+from alize_chassis.api import Strict
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from missions.adapters import jobs as adapters
 from missions.entrypoints import Pool
@@ -16,8 +17,7 @@ from missions.service_layer import jobs as service
 router = APIRouter(tags=["jobs"])
 
 
-class Declaration(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Declaration(Strict):
     as_of: date
     headcount: Annotated[int, Field(ge=0, le=100_000)] = Field(description="Full-time equivalents at `as_of`.")
 

@@ -7,10 +7,11 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
+from alize_chassis.api import Strict
 from alize_chassis.errors import NotFound
 from alize_contracts import Territory
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field
 
 from missions.adapters import missions as adapters
 from missions.domain.missions import Mission
@@ -19,10 +20,6 @@ from missions.service_layer import missions as service
 
 router = APIRouter(tags=["missions"])
 DayLength = Annotated[Decimal, Field(gt=0, le=1, multiple_of=Decimal("0.5"))]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Window(Strict):
