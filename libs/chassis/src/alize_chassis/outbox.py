@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -49,6 +49,18 @@ async def record(conn: asyncpg.Connection, event: Event, *, service: str) -> UUI
     # Delivered on commit only; wakes the relay without waiting for its poll.
     await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
     return event_id
+
+
+async def purge_published(pool: asyncpg.Pool, retention: timedelta) -> int:
+    """Delete rows published longer than `retention` ago (the topics keep the events)."""
+    deleted = await pool.fetchval(
+        """
+        WITH gone AS (DELETE FROM outbox WHERE published_at < now() - $1::interval RETURNING 1)
+        SELECT count(*) FROM gone
+        """,
+        retention,
+    )
+    return int(deleted)
 
 
 _TRACE_HEADERS = ("traceparent", "tracestate", "baggage")
@@ -136,11 +148,12 @@ class OutboxRelay:
 
     async def _publish(self, row: asyncpg.Record) -> None:
         headers: dict[str, str] = dict(row["headers"])
-        carrier = {k: headers.pop(k) for k in _TRACE_HEADERS if k in headers}
+        carrier = {k: headers[k] for k in _TRACE_HEADERS if k in headers}
         token = otel_context.attach(propagate.extract(carrier))
         try:
             # The telemetry middleware starts the producer span as a child of the
-            # restored context and injects the new traceparent into the headers.
+            # restored context and replaces the traceparent with its own; without
+            # telemetry, the stored context travels as it is.
             await self._broker.publish(
                 row["value"].encode(),
                 topic=row["aggregatetype"],

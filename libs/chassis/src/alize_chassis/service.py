@@ -9,6 +9,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from alize_chassis import db
 from alize_chassis.asyncapi import declare_publishers
 from alize_chassis.consumer import Consumer, Handlers
 from alize_chassis.errors import install_error_handlers
-from alize_chassis.outbox import OutboxRelay
+from alize_chassis.outbox import OutboxRelay, purge_published
 from alize_chassis.settings import ServiceSettings
 from alize_chassis.telemetry import configure_tracing, instrument
 from alize_chassis.topics import ensure_topics, platform_topics
@@ -125,6 +126,9 @@ def create_service_app(
     app.state.runtime = rt
     app.state.migrations_dir = migrations_dir
     app.state.publishes = publishes
+    if publishes:
+        retention = timedelta(hours=settings.outbox_retention_hours)
+        periodic = [*periodic, Periodic("purge the published outbox", 3600, lambda db: purge_published(db, retention))]
     app.state.periodic = periodic
     for router in routers:
         app.include_router(router)

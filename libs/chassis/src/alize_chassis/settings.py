@@ -23,6 +23,7 @@ class ServiceSettings(BaseSettings):
     kafka_replication_factor: int = 1
 
     relay_batch_size: int = 200
+    outbox_retention_hours: float = Field(default=168, description="Published outbox rows are kept this long.")
     relay_poll_seconds: float = Field(default=1.0, description="Fallback poll when no NOTIFY arrives.")
     consumer_max_attempts: int = Field(
         default=5, ge=1, description="Attempts before a message goes to the dead-letter topic."
