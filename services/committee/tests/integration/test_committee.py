@@ -410,3 +410,17 @@ async def test_advances_draw_on_the_revolving_fund(world: World, infrastructure:
     assert refilled.json()["available_cents"] == 1_200_000
     later = await world.session(members)
     assert (await world.decide(later, approve(second, members, None, days=0, advance=1_200_000))).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [({"fund_cents": -1}, "fund_cents"), ({}, "fund_cents"), ({"fund_cents": 5, "extra": 1}, "extra")],
+)
+async def test_bad_fund_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, database_url: str, body: dict[str, Any], message: str
+) -> None:
+    response = await client.put("/territories/indre/advance-fund", json=body)
+    assert response.status_code == 422 and message in response.text
+    assert await count(database_url, "committee", "advance_funds") == 0
+    missing = await client.get("/territories/indre/advance-fund")
+    assert missing.status_code == 404 and "no revolving fund is set for indre" in missing.text

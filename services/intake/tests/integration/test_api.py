@@ -338,3 +338,24 @@ async def test_a_draft_can_be_revised_until_it_is_submitted(
     assert too_late.status_code == 409 and "only a draft can be changed" in too_late.text
     assert (await client.get(url)).json()["sector"] == "C25.62"
     assert (await client.patch(f"/applications/{uuid4()}", json={"sector": "C26"})).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"min_jobs_planned": -1, "max_headcount": 10}, "min_jobs_planned"),
+        ({"min_jobs_planned": 1, "max_headcount": 10, "min_firm_age_months": 5000}, "min_firm_age_months"),
+        ({"min_jobs_planned": 1}, "max_headcount"),
+        ({"min_jobs_planned": 1, "max_headcount": 10, "unknown_rule": 3}, "unknown_rule"),
+    ],
+)
+async def test_bad_eligibility_rules_are_refused_and_change_nothing(
+    client: httpx.AsyncClient, database_url: str, territory: str, body: dict[str, Any], message: str
+) -> None:
+    response = await client.put(f"/territories/{territory}/eligibility-rules/skill_sponsorship", json=body)
+    assert response.status_code == 422 and message in response.text
+    assert await count(database_url, "intake", "eligibility_rules") == 0
+    bad_programme = await client.put(
+        f"/territories/{territory}/eligibility-rules/lottery", json={"min_jobs_planned": 1, "max_headcount": 10}
+    )
+    assert bad_programme.status_code == 422 and "programme" in bad_programme.text

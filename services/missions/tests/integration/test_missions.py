@@ -14,7 +14,7 @@ import pytest
 from alize_contracts import Jobs, ProjectApproved
 from alize_contracts.events import AdvanceGranted, PartnerAssignment, ProjectAmended
 from devstack.infra import Infra
-from devstack.testing import eventually, fetch, publish_event, running
+from devstack.testing import count, eventually, fetch, publish_event, running
 from missions.app import create_app
 from missions.settings import MissionsSettings
 
@@ -442,3 +442,26 @@ async def test_the_mission_window_is_set_per_territory(client: httpx.AsyncClient
     assert (await client.put(f"/territories/{territory}/mission-window", json={"months": 12})).status_code == 200
     refused = await client.put(f"/territories/{territory}/mission-window", json={"months": 24})
     assert refused.status_code == 422 and "less than or equal to 18" in refused.text
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "body", "message"),
+    [
+        ("/territories/indre/mission-window", "PUT", {"months": 24}, "less than or equal to 18"),
+        ("/territories/indre/mission-window", "PUT", {"months": 11}, "greater than or equal to 12"),
+        ("/counsellors", "POST", {"territory": "indre", "full_name": "Luc Maes", "email": "nope"}, "email"),
+        (
+            "/counsellors",
+            "POST",
+            {"territory": "Indre!", "full_name": "Luc Maes", "email": "l@example.be"},
+            "territory",
+        ),
+    ],
+)
+async def test_bad_settings_and_counsellors_are_refused_and_change_nothing(
+    client: httpx.AsyncClient, database_url: str, path: str, method: str, body: dict[str, Any], message: str
+) -> None:
+    response = await client.request(method, path, json=body)
+    assert response.status_code == 422 and message in response.text
+    assert await count(database_url, "missions", "territory_settings") == 0
+    assert await count(database_url, "missions", "counsellors") == 0
