@@ -92,7 +92,7 @@ async def test_one_applications_journey_is_one_trace_across_all_services(
     async def snapshot() -> list[Span]:
         return journey(sink.snapshot())
 
-    spans = await eventually(snapshot, complete, timeout=30)
+    spans = await eventually(snapshot, complete, timeout=90)
     assert spans, "no trace starts at the HTTP submission"
 
     submission = [s for s in spans if s.kind == "server" and s.service == "alize-intake"]

@@ -1,34 +1,64 @@
-"""HTTP API of metrics: the read models per territory and nationally."""
+"""HTTP API of metrics: indicators per territory and nationally, by year and
+programme; their documentation; the lineage of any figure."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 from alize_chassis.errors import NotFound
 from alize_chassis.service import pool
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from metrics import queries
-from metrics.queries import TerritoryMetrics
+from metrics.catalogue import CATALOGUE
+from metrics.queries import LineageEvent, Programme, TerritoryMetrics
 
 router = APIRouter(tags=["metrics"])
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
+Year = Annotated[int | None, Query(ge=2000, le=2100, description="Only the facts of this year.")]
+ProgrammeFilter = Annotated[Programme | None, Query(description="Only this programme.")]
 
 
 @router.get("/metrics/territories", response_model=list[TerritoryMetrics])
-async def all_territories(db: Pool) -> list[TerritoryMetrics]:
-    return await queries.by_territory(db)
+async def all_territories(db: Pool, year: Year = None, programme: ProgrammeFilter = None) -> list[TerritoryMetrics]:
+    return await queries.by_territory(db, None, year, programme)
 
 
 @router.get("/metrics/territories/{territory}", response_model=TerritoryMetrics)
-async def one_territory(territory: str, db: Pool) -> TerritoryMetrics:
-    found = await queries.by_territory(db, territory)
+async def one_territory(
+    territory: str, db: Pool, year: Year = None, programme: ProgrammeFilter = None
+) -> TerritoryMetrics:
+    found = await queries.by_territory(db, territory, year, programme)
     if not found:
         raise NotFound(f"no event has been seen yet for territory {territory!r}")
     return found[0]
 
 
 @router.get("/metrics/national", response_model=TerritoryMetrics)
-async def national(db: Pool) -> TerritoryMetrics:
-    return await queries.national(db)
+async def national(db: Pool, year: Year = None, programme: ProgrammeFilter = None) -> TerritoryMetrics:
+    return await queries.national(db, year, programme)
+
+
+@router.get("/indicators")
+async def indicators() -> list[dict[str, Any]]:
+    """Each indicator documented once: definition, source events, aggregation, unit, reference."""
+    return [vars(i) for i in CATALOGUE.values()]
+
+
+@router.get("/lineage/{indicator}")
+async def lineage(
+    indicator: str, db: Pool, territory: str | None = None, year: Year = None, programme: ProgrammeFilter = None
+) -> dict[str, Any]:
+    """The events that make up one figure (type, id, time, territory, value)."""
+    if indicator not in CATALOGUE:
+        raise NotFound(f"no indicator {indicator!r}; see GET /indicators")
+    events: list[LineageEvent] = await queries.lineage(db, indicator, territory, year, programme)
+    return {
+        "indicator": vars(CATALOGUE[indicator]),
+        "territory": territory or "national",
+        "year": year,
+        "programme": programme,
+        "value": sum(e.value for e in events),
+        "events": events,
+    }

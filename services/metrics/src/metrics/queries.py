@@ -1,11 +1,18 @@
-"""Reads of the read models: the indicators per territory and nationally."""
+"""Indicators as aggregations of the facts ledger, per territory or nationally,
+for a year and a programme; and the lineage of any figure."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
 
 import asyncpg
 from pydantic import BaseModel, Field
+
+from metrics.catalogue import CATALOGUE
+
+Programme = Literal["skill_sponsorship", "self_employment"]
 
 
 class JobsFigures(BaseModel):
@@ -50,104 +57,142 @@ class TerritoryMetrics(BaseModel):
     survival_rate_3y: float | None = Field(description="active_3y / survival_checks_3y; null before any check.")
 
 
-_COUNTERS = (
-    "applications",
-    "screened_eligible",
-    "screened_ineligible",
-    "approved",
-    "rejected",
-    "deferred",
-    "withdrawn",
-    "sessions_held",
-    "days_contracted",
-    "days_delivered",
-    "missions_closed",
-    "jobs_planned_created",
-    "jobs_planned_maintained",
-    "advances_granted",
-    "advances_granted_cents",
-    "advances_disbursed_cents",
-    "advances_repaid_cents",
-    "advances_written_off_cents",
-    "firms_created",
-    "oriented_to_employment",
-    "left_programme",
-)
+def _codes(aggregation: str) -> list[str]:
+    return [code for code, i in CATALOGUE.items() if i.aggregation == aggregation]
 
-_SELECT = f"""
-WITH territories AS (
-    SELECT territory FROM territory_activity
-    UNION SELECT territory FROM firms_supported
-    UNION SELECT territory FROM latest_job_declarations
-    UNION SELECT territory FROM people_guided
-    UNION SELECT territory FROM business_survival
+
+# $1 territory (null: all), $2 year (null: all years), $3 programme (null: all), $4 national (one group).
+# A year selects the facts dated in it; for "latest" indicators (jobs declared) it selects
+# the latest declaration of each firm dated on or before the year's end.
+_FACTS = """
+WITH f AS (
+    SELECT CASE WHEN $4 THEN 'national' ELSE f.territory END AS grp, f.territory, f.indicator, f.value,
+           f.subject, f.year, f.occurred_on, f.event_time, f.event_id, f.event_type
+    FROM facts f LEFT JOIN application_programmes ap USING (application_id)
+    WHERE ($1::text IS NULL OR f.territory = $1)
+      AND ($3::text IS NULL OR coalesce(f.programme, ap.programme) = $3)
 ),
-firms AS (SELECT territory, count(*) AS n FROM firms_supported GROUP BY territory),
-declared AS (
-    SELECT territory, sum(jobs_created) AS created, sum(jobs_maintained) AS maintained
-    FROM latest_job_declarations GROUP BY territory
-),
-guided AS (SELECT territory, count(*) AS n FROM people_guided GROUP BY territory),
-survival AS (
-    SELECT territory, count(*) AS checks, count(*) FILTER (WHERE active) AS active
-    FROM business_survival WHERE years = 3 GROUP BY territory
+contributing AS (
+    SELECT * FROM f WHERE indicator = ANY($5::text[]) AND ($2::int IS NULL OR year = $2)
+    UNION ALL
+    SELECT * FROM (
+        SELECT DISTINCT ON (grp, indicator, subject) * FROM f
+        WHERE indicator = ANY($6::text[]) AND ($2::int IS NULL OR year = $2)
+        ORDER BY grp, indicator, subject, occurred_on, event_time, event_id
+    ) first_of_each
+    UNION ALL
+    SELECT * FROM (
+        SELECT DISTINCT ON (grp, indicator, subject) * FROM f
+        WHERE indicator = ANY($7::text[]) AND ($2::int IS NULL OR occurred_on <= make_date($2, 12, 31))
+        ORDER BY grp, indicator, subject, occurred_on DESC, event_time DESC, event_id DESC
+    ) latest_of_each
 )
-SELECT t.territory,
-       {", ".join(f"coalesce(a.{c}, 0) AS {c}" for c in _COUNTERS)},
-       coalesce(f.n, 0) AS firms_supported,
-       coalesce(d.created, 0) AS jobs_declared_created,
-       coalesce(d.maintained, 0) AS jobs_declared_maintained,
-       coalesce(g.n, 0) AS people_guided,
-       coalesce(s.checks, 0) AS survival_checks_3y,
-       coalesce(s.active, 0) AS active_3y
-FROM territories t
-LEFT JOIN territory_activity a USING (territory)
-LEFT JOIN firms f USING (territory)
-LEFT JOIN declared d USING (territory)
-LEFT JOIN guided g USING (territory)
-LEFT JOIN survival s USING (territory)
-WHERE $1::text IS NULL OR t.territory = $1
-ORDER BY t.territory
 """
 
+_AGGREGATES = (
+    _FACTS
+    + """
+SELECT grp, indicator,
+       CASE WHEN indicator = ANY($6::text[]) THEN count(*)::numeric ELSE sum(value) END AS value
+FROM contributing GROUP BY grp, indicator
+"""
+)
 
-def _metrics(row: dict[str, Any]) -> TerritoryMetrics:
-    figures: dict[str, Any] = {k: (float(v) if k.startswith("days_") else v) for k, v in row.items()}
-    figures["jobs_planned"] = JobsFigures(
-        created=figures.pop("jobs_planned_created"), maintained=figures.pop("jobs_planned_maintained")
-    )
-    figures["jobs_declared"] = JobsFigures(
-        created=figures.pop("jobs_declared_created"), maintained=figures.pop("jobs_declared_maintained")
-    )
-    figures["advances_outstanding_cents"] = (
-        figures["advances_disbursed_cents"] - figures["advances_repaid_cents"] - figures["advances_written_off_cents"]
-    )
-    checks = figures["survival_checks_3y"]
-    figures["survival_rate_3y"] = round(figures["active_3y"] / checks, 4) if checks else None
-    return TerritoryMetrics(**figures)
-
-
-async def by_territory(db: asyncpg.Pool, territory: str | None = None) -> list[TerritoryMetrics]:
-    return [_metrics(dict(r)) for r in await db.fetch(_SELECT, territory)]
+_LINEAGE = (
+    _FACTS
+    + """
+SELECT event_id, event_type, event_time, territory, occurred_on, subject, value
+FROM contributing WHERE indicator = $8 ORDER BY occurred_on, event_time, event_id
+"""
+)
 
 
-async def national(db: asyncpg.Pool) -> TerritoryMetrics:
-    """Sums over territories; a firm supported in two territories counts once; the
-    survival rate is recomputed from the summed checks."""
-    rows = [dict(r) for r in await db.fetch(_SELECT, None)]
-    totals: dict[str, Any] = {key: sum(r[key] for r in rows) for key in (rows[0] if rows else {}) if key != "territory"}
-    if not rows:
-        totals = {
-            key: 0
-            for key in (
-                *_COUNTERS,
+def _args(territory: str | None, year: int | None, programme: str | None, national: bool) -> tuple[Any, ...]:
+    return territory, year, programme, national, _codes("sum"), _codes("distinct"), _codes("latest")
+
+
+def _metrics(group: str, values: dict[str, Decimal]) -> TerritoryMetrics:
+    def n(code: str) -> int:
+        return int(values.get(code, 0))
+
+    checks = n("survival_checks_3y")
+    return TerritoryMetrics(
+        territory=group,
+        **{
+            code: n(code)
+            for code in (
+                "applications",
+                "screened_eligible",
+                "screened_ineligible",
+                "approved",
+                "rejected",
+                "deferred",
+                "withdrawn",
+                "sessions_held",
                 "firms_supported",
-                "jobs_declared_created",
-                "jobs_declared_maintained",
+                "missions_closed",
+                "advances_granted",
+                "advances_granted_cents",
+                "advances_disbursed_cents",
+                "advances_repaid_cents",
+                "advances_written_off_cents",
                 "people_guided",
+                "firms_created",
+                "oriented_to_employment",
+                "left_programme",
                 "survival_checks_3y",
                 "active_3y",
             )
-        }
-    totals["firms_supported"] = await db.fetchval("SELECT count(DISTINCT firm_id) FROM firms_supported")
-    return _metrics({"territory": "national", **totals})
+        },
+        days_contracted=float(values.get("days_contracted", 0)),
+        days_delivered=float(values.get("days_delivered", 0)),
+        jobs_planned=JobsFigures(created=n("jobs_planned_created"), maintained=n("jobs_planned_maintained")),
+        jobs_declared=JobsFigures(created=n("jobs_declared_created"), maintained=n("jobs_declared_maintained")),
+        advances_outstanding_cents=n("advances_disbursed_cents")
+        - n("advances_repaid_cents")
+        - n("advances_written_off_cents"),
+        survival_rate_3y=round(n("active_3y") / checks, 4) if checks else None,
+    )
+
+
+async def _grouped(db: asyncpg.Pool, *args: Any) -> dict[str, dict[str, Decimal]]:
+    grouped: dict[str, dict[str, Decimal]] = {}
+    for row in await db.fetch(_AGGREGATES, *args):
+        grouped.setdefault(row["grp"], {})[row["indicator"]] = row["value"]
+    return grouped
+
+
+async def by_territory(
+    db: asyncpg.Pool, territory: str | None = None, year: int | None = None, programme: str | None = None
+) -> list[TerritoryMetrics]:
+    grouped = await _grouped(db, *_args(territory, year, programme, False))
+    return [_metrics(group, values) for group, values in sorted(grouped.items())]
+
+
+async def national(db: asyncpg.Pool, year: int | None = None, programme: str | None = None) -> TerritoryMetrics:
+    """All territories as one: a firm supported in two territories counts once."""
+    grouped = await _grouped(db, *_args(None, year, programme, True))
+    return _metrics("national", grouped.get("national", {}))
+
+
+class LineageEvent(BaseModel):
+    event_id: str
+    event_type: str
+    event_time: datetime | None
+    territory: str
+    occurred_on: str
+    subject: str | None
+    value: float
+
+
+async def lineage(
+    db: asyncpg.Pool, indicator: str, territory: str | None, year: int | None, programme: str | None
+) -> list[LineageEvent]:
+    """The events whose facts make up the figure: their values sum to it (for a distinct
+    count, one event per counted subject; for a latest figure, the latest of each)."""
+    national_scope = territory is None
+    rows = await db.fetch(_LINEAGE, *_args(territory, year, programme, national_scope), indicator)
+    return [
+        LineageEvent(**{**dict(r), "occurred_on": r["occurred_on"].isoformat(), "value": float(r["value"])})
+        for r in rows
+    ]

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
 from alize_contracts import (
+    EVENT_TYPES,
     ApplicationSubmitted,
     Event,
     JobDeclared,
@@ -365,3 +366,103 @@ async def test_malformed_messages_go_to_the_dead_letter_topic_and_the_partition_
         assert headers["kafka_dlt-original-partition"].isdigit()
         assert headers["kafka_dlt-exception-fqcn"].decode().endswith(("ValidationError", "JSONDecodeError"))
         assert b"Jean" not in headers["kafka_dlt-exception-message"]
+
+
+async def test_figures_by_year_and_programme_and_their_lineage(
+    client: httpx.AsyncClient, infrastructure: Infra, territory: str
+) -> None:
+    """Cuts by year and programme, and lineage, checked against values worked out here by hand."""
+    bootstrap = infrastructure.kafka_bootstrap_servers
+    firm_a, firm_b = "404833048", "55210055400013"
+    sponsored_2025, sponsored_2026, person_2026 = uuid4(), uuid4(), uuid4()
+    approvals = {
+        sponsored_2025: (datetime(2025, 6, 1, tzinfo=UTC), firm_a, "skill_sponsorship", 3.0),
+        sponsored_2026: (datetime(2026, 2, 1, tzinfo=UTC), firm_b, "skill_sponsorship", 4.5),
+        person_2026: (datetime(2026, 3, 1, tzinfo=UTC), None, "self_employment", 0.0),
+    }
+    ids: dict[str, UUID] = {}
+    for application_id, (decided_at, firm, programme, days) in approvals.items():
+        ids[f"approved-{application_id}"] = await publish_event(
+            bootstrap,
+            ProjectApproved(
+                territory=territory,
+                application_id=application_id,
+                programme=programme,  # type: ignore[arg-type]
+                firm_id=firm,
+                decided_at=decided_at,
+                skill_days_contracted=days,
+                jobs_planned=Jobs(created=1, maintained=2),
+            ),
+        )
+    # Firm A declares twice in 2026 and once in 2027: as of the end of 2026 its latest is June's.
+    declarations = [
+        (firm_a, sponsored_2025, date(2026, 1, 31), 1),
+        (firm_a, sponsored_2025, date(2026, 6, 30), 3),
+        (firm_a, sponsored_2025, date(2027, 1, 31), 5),
+        (firm_b, sponsored_2026, date(2026, 9, 30), 2),
+    ]
+    for firm, application_id, as_of, created in declarations:
+        ids[f"declared-{firm}-{as_of}"] = await publish_event(
+            bootstrap,
+            JobDeclared(
+                territory=territory,
+                declaration_id=uuid4(),
+                application_id=application_id,
+                firm_id=firm,
+                as_of=as_of,
+                jobs=Jobs(created=created, maintained=4),
+            ),
+        )
+    # A job declaration of the person's project carries no programme: it comes from the approval.
+    await publish_event(
+        bootstrap,
+        JobDeclared(
+            territory=territory,
+            declaration_id=uuid4(),
+            application_id=person_2026,
+            firm_id=None,
+            as_of=date(2026, 12, 1),
+            jobs=Jobs(created=1, maintained=0),
+        ),
+    )
+
+    async def figures(**params: Any) -> dict[str, Any]:
+        shown: dict[str, Any] = (await client.get(f"/metrics/territories/{territory}", params=params)).json()
+        return shown
+
+    everything = await eventually(lambda: figures(), lambda f: f.get("jobs_declared", {}).get("created") == 8)
+    assert (everything["approved"], everything["days_contracted"], everything["firms_supported"]) == (3, 7.5, 2)
+    assert everything["jobs_declared"] == {"created": 8, "maintained": 8}  # latest of A (5), B (2), person (1)
+
+    in_2026 = await figures(year=2026)
+    assert (in_2026["approved"], in_2026["days_contracted"], in_2026["firms_supported"]) == (2, 4.5, 1)
+    assert in_2026["jobs_declared"] == {"created": 6, "maintained": 8}  # A as of 2026-06-30 (3), B (2), person (1)
+    sponsored = await figures(programme="skill_sponsorship")
+    assert (sponsored["approved"], sponsored["jobs_declared"]["created"]) == (2, 5 + 2)
+    person = await figures(programme="self_employment", year=2026)
+    assert (person["approved"], person["firms_supported"], person["jobs_declared"]["created"]) == (1, 0, 1)
+
+    lineage = (await client.get("/lineage/days_contracted", params={"territory": territory, "year": 2026})).json()
+    assert lineage["value"] == 4.5 and lineage["indicator"]["code"] == "days_contracted"
+    assert {e["event_id"] for e in lineage["events"]} == {
+        str(ids[f"approved-{sponsored_2026}"]),
+        str(ids[f"approved-{person_2026}"]),
+    }
+    jobs = (await client.get("/lineage/jobs_declared_created", params={"territory": territory, "year": 2026})).json()
+    assert jobs["value"] == 6
+    assert str(ids[f"declared-{firm_a}-2026-06-30"]) in {e["event_id"] for e in jobs["events"]}
+    assert str(ids[f"declared-{firm_a}-2026-01-31"]) not in {e["event_id"] for e in jobs["events"]}
+    firms = (await client.get("/lineage/firms_supported", params={"territory": territory})).json()
+    assert firms["value"] == 2 and {e["subject"] for e in firms["events"]} == {"404833048", "552100554"}
+    assert (await client.get("/lineage/nonsense")).status_code == 404
+
+
+async def test_every_indicator_is_documented_once(client: httpx.AsyncClient) -> None:
+    catalogue = (await client.get("/indicators")).json()
+    codes = [i["code"] for i in catalogue]
+    assert len(codes) == len(set(codes))
+    for indicator in catalogue:
+        assert indicator["definition"] and indicator["source_events"]
+        for source in indicator["source_events"]:
+            assert source in EVENT_TYPES, source
+    assert {i["reference"] for i in catalogue} >= {"EU ERDF CO01", "IRIS+ PI3687", "IRIS+ PI5691"}

@@ -1,11 +1,12 @@
-"""One module per read model. Each registers its idempotent upserts on `handlers`;
-the consumer runs them in the transaction that marks the event processed."""
+"""Read models of the metrics service. Each module registers its idempotent
+writes on `handlers`; the consumer runs them in the transaction that marks the
+event processed, so a redelivered event changes nothing."""
 
 from alize_chassis.consumer import Handlers
 
 handlers = Handlers()
 
 # Importing the modules registers their projections.
-from metrics.read_models import firms_supported, guidance, jobs_declared, territory_activity  # noqa: E402
+from metrics.read_models import facts, programmes  # noqa: E402
 
-__all__ = ["firms_supported", "guidance", "handlers", "jobs_declared", "territory_activity"]
+__all__ = ["facts", "handlers", "programmes"]
