@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 Aggregation = Literal["sum", "distinct", "latest", "derived"]
+"""sum: of the facts' values; distinct: count of distinct subjects (firms, people);
+latest: sum over subjects of each one's latest fact; derived: computed from others."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,51 @@ CATALOGUE: dict[str, Indicator] = {
             ("committee.project.approved",),
             "distinct",
             reference="EU ERDF CO01",
+        ),
+        _i(
+            "smes_supported",
+            "Supported SMEs",
+            "Firms supported with fewer than 250 people at application.",
+            ("committee.project.approved",),
+            "distinct",
+            reference="EU ESF+ EECO19",
+        ),
+        _i(
+            "firms_financial_support",
+            "Enterprises receiving financial support",
+            "Firms granted a repayable advance (strictly, ERDF counts loans as CO03; the networks report them "
+            "with grant-type support).",
+            ("committee.project.approved",),
+            "distinct",
+            reference="EU ERDF CO02",
+        ),
+        _i(
+            "firms_non_financial_support",
+            "Enterprises receiving non-financial support",
+            "Firms granted skill days.",
+            ("committee.project.approved",),
+            "distinct",
+            reference="EU ERDF CO04",
+        ),
+        _i(
+            "active_partners",
+            "Active partner companies",
+            "Partner companies assigned to at least one approved project.",
+            ("committee.project.approved",),
+            "distinct",
+        ),
+        _i(
+            "partner_sites",
+            "Partner sites",
+            "Sites of partner companies in the territory.",
+            ("committee.partner.joined",),
+            "distinct",
+        ),
+        _i(
+            "projects_with_skill_days",
+            "Projects granted skill days",
+            "Approved projects with skill days.",
+            ("committee.project.approved",),
         ),
         _i(
             "days_contracted",
@@ -201,6 +248,54 @@ CATALOGUE: dict[str, Indicator] = {
             "Of those, the firms still active.",
             ("missions.guidance.survival_reported",),
             "distinct",
+        ),
+        _i(
+            "approval_rate",
+            "Approval rate",
+            "approved / (approved + rejected).",
+            ("committee.project.approved", "committee.project.rejected"),
+            "derived",
+            unit="ratio",
+        ),
+        _i(
+            "average_days_per_project",
+            "Average skill days per project",
+            "days_contracted / projects_with_skill_days.",
+            ("committee.project.approved", "committee.project.amended"),
+            "derived",
+            unit="days",
+        ),
+        _i(
+            "average_advance_cents",
+            "Average advance",
+            "advances_granted_cents / advances_granted.",
+            ("committee.project.approved",),
+            "derived",
+            unit="EUR cents",
+        ),
+        _i(
+            "advances_outstanding_cents",
+            "Advances outstanding",
+            "Disbursed, less repaid, less written off.",
+            ("missions.advance.disbursed", "missions.advance.repayment_received", "missions.advance.written_off"),
+            "derived",
+            unit="EUR cents",
+        ),
+        _i(
+            "median_days_to_decision",
+            "Median days from submission to decision",
+            "Median, over decided applications, of the days between submission and approval or rejection.",
+            ("intake.application.submitted", "committee.project.approved", "committee.project.rejected"),
+            "derived",
+            unit="days",
+        ),
+        _i(
+            "survival_rate_3y",
+            "Three-year survival rate",
+            "active_3y / survival_checks_3y.",
+            ("missions.guidance.survival_reported",),
+            "derived",
+            unit="ratio",
         ),
     )
 }

@@ -299,6 +299,12 @@ EXPECTED = {
     "survival_checks_3y": 2,
     "active_3y": 1,
     "survival_rate_3y": 0.5,
+    "approval_rate": 0.5,
+    "median_days_to_decision": 0.0,  # submitted and decided the same day
+    "firms_financial_support": 1,
+    "firms_non_financial_support": 1,
+    "average_days_per_project": 5.0,
+    "average_advance_cents": 2_300_000,
 }
 
 

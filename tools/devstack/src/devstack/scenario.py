@@ -102,7 +102,7 @@ def cases(indre: str = "indre", gard: str = "gard-cevennes") -> list[Case]:
     # fmt: on
 
 
-def empty_metrics(territory: str, **counts: int) -> dict[str, Any]:
+def empty_metrics(territory: str, **counts: Any) -> dict[str, Any]:
     """A territory's metrics before any event, with `counts` set."""
     return {
         "territory": territory,
@@ -114,9 +114,17 @@ def empty_metrics(territory: str, **counts: int) -> dict[str, Any]:
         "deferred": 0,
         "withdrawn": 0,
         "sessions_held": 0,
+        "approval_rate": None,
+        "median_days_to_decision": None,
         "firms_supported": 0,
+        "firms_financial_support": 0,
+        "firms_non_financial_support": 0,
+        "smes_supported": 0,
+        "active_partners": 0,
+        "partner_sites": 0,
         "days_contracted": 0.0,
         "days_delivered": 0.0,
+        "average_days_per_project": None,
         "missions_closed": 0,
         "jobs_planned": {"created": 0, "maintained": 0},
         "jobs_declared": {"created": 0, "maintained": 0},
@@ -126,6 +134,7 @@ def empty_metrics(territory: str, **counts: int) -> dict[str, Any]:
         "advances_repaid_cents": 0,
         "advances_written_off_cents": 0,
         "advances_outstanding_cents": 0,
+        "average_advance_cents": None,
         "people_guided": 0,
         "firms_created": 0,
         "oriented_to_employment": 0,
@@ -140,7 +149,8 @@ def empty_metrics(territory: str, **counts: int) -> dict[str, Any]:
 def expected_metrics(scenario: list[Case]) -> dict[str, dict[str, Any]]:
     """What the metrics service must report per territory, from the data alone."""
     result: dict[str, dict[str, Any]] = {}
-    firms: dict[str, set[str]] = {}
+    firms: dict[str, dict[str, set[str]]] = {}  # territory -> figure -> firms (each counted once)
+    with_days: dict[str, int] = {}
     for case in scenario:
         m = result.setdefault(case.territory, empty_metrics(case.territory, sessions_held=1))
         m["applications"] += 1
@@ -153,7 +163,17 @@ def expected_metrics(scenario: list[Case]) -> dict[str, dict[str, Any]]:
             continue
         m["approved"] += 1
         if case.firm_id:
-            firms.setdefault(case.territory, set()).add(case.firm_id[:9])  # a SIRET counts as its SIREN
+            firm, counted = case.firm_id[:9], firms.setdefault(case.territory, {})  # a SIRET counts as its SIREN
+            counted.setdefault("firms_supported", set()).add(firm)
+            if case.baseline < 250:
+                counted.setdefault("smes_supported", set()).add(firm)
+            if case.advance_cents:
+                counted.setdefault("firms_financial_support", set()).add(firm)
+            if case.skill_days:
+                counted.setdefault("firms_non_financial_support", set()).add(firm)
+        if case.skill_days:
+            with_days[case.territory] = with_days.get(case.territory, 0) + 1
+            m["active_partners"] = 1  # the territory's one partner company
         m["days_contracted"] += case.skill_days
         m["days_delivered"] += sum(d for _, d in case.days)  # disputed days are not delivered
         m["missions_closed"] += 1 if case.skill_days else 0
@@ -180,11 +200,20 @@ def expected_metrics(scenario: list[Case]) -> dict[str, dict[str, Any]]:
                 if years == 3:
                     m["survival_checks_3y"] += 1
                     m["active_3y"] += active
-    for territory, found in firms.items():
-        result[territory]["firms_supported"] = len(found)
-    for m in result.values():
+    for territory, counted in firms.items():
+        for figure, found in counted.items():
+            result[territory][figure] = len(found)
+    for territory, m in result.items():
+        m["partner_sites"] = 1  # the partner company has one site in the territory
         if m["survival_checks_3y"]:
             m["survival_rate_3y"] = round(m["active_3y"] / m["survival_checks_3y"], 4)
+        if decided := m["approved"] + m["rejected"]:
+            m["approval_rate"] = round(m["approved"] / decided, 4)
+            m["median_days_to_decision"] = 0.0  # submitted and decided the same day
+        if with_days.get(territory):
+            m["average_days_per_project"] = round(m["days_contracted"] / with_days[territory], 2)
+        if m["advances_granted"]:
+            m["average_advance_cents"] = round(m["advances_granted_cents"] / m["advances_granted"])
     return result
 
 

@@ -13,10 +13,10 @@ CREATE TABLE facts (
     value          numeric(18, 2) NOT NULL,
     occurred_on    date          NOT NULL,  -- the domain date the fact belongs to
     year           integer       GENERATED ALWAYS AS (extract(year FROM occurred_on)::integer) STORED,
-    subject        text,                    -- key of distinct and latest aggregations
+    subject        text          NOT NULL DEFAULT '',  -- key of distinct and latest aggregations
     application_id uuid,
     programme      text,                    -- when the event carries it; else application_programmes
-    PRIMARY KEY (event_id, indicator)
+    PRIMARY KEY (event_id, indicator, subject)
 );
 CREATE INDEX facts_indicator ON facts (indicator, territory, year);
 CREATE INDEX facts_application ON facts (application_id);

@@ -30,6 +30,7 @@ from alize_contracts.events import (
     MissionClosed,
     MissionDayConfirmed,
     ParticipantOutcomeRecorded,
+    PartnerJoined,
     ProjectAmended,
     ProjectDeferred,
 )
@@ -42,7 +43,7 @@ class Fact:
     indicator: str
     value: Decimal
     occurred_on: date
-    subject: str | None = None  # what distinct and latest aggregations key on
+    subject: str = ""  # what distinct and latest aggregations key on
     application_id: UUID | None = None
     programme: str | None = None
 
@@ -61,7 +62,7 @@ def facts_of(event: Event) -> list[Fact]:
     app = getattr(event, "application_id", None)
     programme = getattr(event, "programme", None)
 
-    def fact(indicator: str, value: float | int, on: date, subject: str | None = None) -> Fact:
+    def fact(indicator: str, value: float | int, on: date, subject: str = "") -> Fact:
         return Fact(indicator, _d(value), on, subject, app, programme)
 
     match event:
@@ -76,11 +77,21 @@ def facts_of(event: Event) -> list[Fact]:
             facts = [
                 fact("approved", 1, on),
                 fact("days_contracted", event.skill_days_contracted, on),
+                fact("projects_with_skill_days", 1 if event.skill_days_contracted else 0, on),
                 fact("jobs_planned_created", event.jobs_planned.created, on),
                 fact("jobs_planned_maintained", event.jobs_planned.maintained, on),
             ]
             if event.firm_id:
-                facts.append(fact("firms_supported", 1, on, firm_key(event.firm_id)))
+                firm = firm_key(event.firm_id)
+                facts.append(fact("firms_supported", 1, on, firm))
+                if event.baseline_headcount is not None and event.baseline_headcount < 250:
+                    facts.append(fact("smes_supported", 1, on, firm))
+                if event.advance_amount_cents:
+                    facts.append(fact("firms_financial_support", 1, on, firm))
+                if event.skill_days_contracted:
+                    facts.append(fact("firms_non_financial_support", 1, on, firm))
+            for partner in {a.partner_id for a in event.partners}:
+                facts.append(fact("active_partners", 1, on, str(partner)))
             if event.advance_amount_cents:
                 facts += [
                     fact("advances_granted", 1, on),
@@ -93,6 +104,12 @@ def facts_of(event: Event) -> list[Fact]:
             return [fact("deferred", 1, event.decided_at.date())]
         case ProjectAmended():
             return [fact("days_contracted", event.additional_skill_days, event.decided_at.date())]
+        case PartnerJoined():
+            return [
+                fact("partner_sites", 1, event.joined_at.date(), str(site.site_id))
+                for site in event.sites
+                if site.territory == event.territory
+            ]
         case CommitteeSessionHeld():
             return [fact("sessions_held", 1, event.held_on)]
         case MissionDayConfirmed():
@@ -135,7 +152,7 @@ async def record_facts(conn: asyncpg.Connection, event: Any, received: Received)
         INSERT INTO facts (event_id, event_type, event_time, territory, indicator, value, occurred_on, subject,
             application_id, programme)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-        ON CONFLICT (event_id, indicator) DO NOTHING
+        ON CONFLICT (event_id, indicator, subject) DO NOTHING
         """,
         [
             (
