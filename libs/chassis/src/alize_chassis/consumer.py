@@ -77,25 +77,37 @@ class Handlers:
         return self._by_type.keys()
 
 
-async def process_once(pool: asyncpg.Pool, consumer: str, received: Received, handler: Handler) -> bool:
-    """Apply `handler` unless this consumer has already processed the event.
+SchemaProvider = Callable[[], Awaitable[str]]
+"""Where a consumer writes, when that can change while it runs (the metrics
+service switching to a replayed schema)."""
 
-    Returns False when the event was a duplicate.
-    """
+
+async def apply_once(conn: asyncpg.Connection, consumer: str, received: Received, handler: Handler) -> bool:
+    """Inside the caller's transaction: apply `handler` unless this consumer has
+    already processed the event. Returns False when the event was a duplicate."""
+    inserted = await conn.fetchval(
+        """
+        INSERT INTO processed_events (consumer, event_id, event_type) VALUES ($1, $2, $3)
+        ON CONFLICT DO NOTHING RETURNING true
+        """,
+        consumer,
+        received.id,
+        received.type,
+    )
+    if not inserted:
+        return False
+    await handler(conn, received.event, received)
+    return True
+
+
+async def process_once(
+    pool: asyncpg.Pool, consumer: str, received: Received, handler: Handler, schema: str | None = None
+) -> bool:
+    """Apply `handler` once per event, in a transaction of its own (in `schema` when given)."""
     async with pool.acquire() as conn, conn.transaction():
-        inserted = await conn.fetchval(
-            """
-            INSERT INTO processed_events (consumer, event_id, event_type) VALUES ($1, $2, $3)
-            ON CONFLICT DO NOTHING RETURNING true
-            """,
-            consumer,
-            received.id,
-            received.type,
-        )
-        if not inserted:
-            return False
-        await handler(conn, received.event, received)
-        return True
+        if schema is not None:
+            await conn.execute("SELECT set_config('search_path', $1, true)", schema)
+        return await apply_once(conn, consumer, received, handler)
 
 
 def _describe(exc: Exception) -> str:
@@ -126,6 +138,7 @@ class Consumer:
         handlers: Handlers,
         max_attempts: int = 5,
         retry_backoff_seconds: float = 0.2,
+        schema_provider: SchemaProvider | None = None,
     ) -> None:
         self.name = name
         self.group_id = group_id
@@ -134,6 +147,7 @@ class Consumer:
         self._handlers = handlers
         self._max_attempts = max_attempts
         self._backoff = retry_backoff_seconds
+        self._schema = schema_provider
         broker.subscriber(
             *topics,
             group_id=group_id,
@@ -175,7 +189,8 @@ class Consumer:
                         "alize.territory": received.event.territory,
                     },
                 ) as span:
-                    applied = await process_once(self._pool(), self.name, received, handler)
+                    schema = await self._schema() if self._schema else None
+                    applied = await process_once(self._pool(), self.name, received, handler, schema)
                     span.set_attribute("alize.duplicate", not applied)
                 return
             except INFRASTRUCTURE_DOWN:

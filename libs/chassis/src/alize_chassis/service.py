@@ -19,7 +19,7 @@ from faststream.kafka import KafkaBroker
 
 from alize_chassis import db
 from alize_chassis.asyncapi import declare_publishers
-from alize_chassis.consumer import Consumer, Handlers
+from alize_chassis.consumer import Consumer, Handlers, SchemaProvider
 from alize_chassis.errors import install_error_handlers
 from alize_chassis.outbox import OutboxRelay, purge_published
 from alize_chassis.settings import ServiceSettings
@@ -84,6 +84,7 @@ class Subscription:
 
     topics: Sequence[str]
     handlers: Handlers
+    schema_provider: SchemaProvider | None = None
 
 
 def create_service_app(
@@ -121,6 +122,7 @@ def create_service_app(
                 topics=subscription.topics,
                 handlers=subscription.handlers,
                 max_attempts=settings.consumer_max_attempts,
+                schema_provider=subscription.schema_provider,
             )
         )
     app.state.runtime = rt

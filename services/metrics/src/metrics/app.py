@@ -6,17 +6,25 @@ from alize_chassis.service import Subscription, create_service_app
 from alize_contracts import topics
 from fastapi import FastAPI
 
+from metrics.active_schema import ActiveSchema
 from metrics.entrypoints import router
 from metrics.read_models import handlers
 from metrics.settings import MetricsSettings
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+
 
 def create_app(settings: MetricsSettings | None = None) -> FastAPI:
-    return create_service_app(
-        settings or MetricsSettings(),
+    settings = settings or MetricsSettings()
+    active = ActiveSchema(settings.db_schema)
+    app = create_service_app(
+        settings,
         title="Alize metrics",
-        migrations_dir=Path(__file__).parent / "migrations",
+        migrations_dir=MIGRATIONS,
         routers=[router],
-        subscription=Subscription(topics=list(topics.ALL), handlers=handlers),
+        subscription=Subscription(topics=list(topics.ALL), handlers=handlers, schema_provider=active.current),
         publishes=False,
     )
+    active.bind(lambda: app.state.runtime.pool)
+    app.state.active_schema = active
+    return app

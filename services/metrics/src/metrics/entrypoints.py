@@ -3,19 +3,30 @@ programme; their documentation; the lineage of any figure."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import asyncpg
 from alize_chassis.errors import NotFound
 from alize_chassis.service import pool
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from metrics import queries
 from metrics.catalogue import CATALOGUE
 from metrics.queries import LineageEvent, Programme, TerritoryMetrics
 
 router = APIRouter(tags=["metrics"])
-Pool = Annotated[asyncpg.Pool, Depends(pool)]
+
+
+async def _reader(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    """A connection on the live schema (it changes when a replay switches)."""
+    schema = await request.app.state.active_schema.current()
+    async with pool(request).acquire() as conn:
+        await conn.execute("SELECT set_config('search_path', $1, false)", schema)
+        yield conn
+
+
+Pool = Annotated[asyncpg.Connection, Depends(_reader)]
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="Only the facts of this year.")]
 ProgrammeFilter = Annotated[Programme | None, Query(description="Only this programme.")]
 

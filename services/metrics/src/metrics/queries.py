@@ -192,7 +192,7 @@ GROUP BY 1
 """
 
 
-async def _grouped(db: asyncpg.Pool, *args: Any) -> list[TerritoryMetrics]:
+async def _grouped(db: asyncpg.Connection | asyncpg.Pool, *args: Any) -> list[TerritoryMetrics]:
     grouped: dict[str, dict[str, Decimal]] = {}
     for row in await db.fetch(_AGGREGATES, *args):
         grouped.setdefault(row["grp"], {})[row["indicator"]] = row["value"]
@@ -201,12 +201,17 @@ async def _grouped(db: asyncpg.Pool, *args: Any) -> list[TerritoryMetrics]:
 
 
 async def by_territory(
-    db: asyncpg.Pool, territory: str | None = None, year: int | None = None, programme: str | None = None
+    db: asyncpg.Connection | asyncpg.Pool,
+    territory: str | None = None,
+    year: int | None = None,
+    programme: str | None = None,
 ) -> list[TerritoryMetrics]:
     return await _grouped(db, *_args(territory, year, programme, False))
 
 
-async def national(db: asyncpg.Pool, year: int | None = None, programme: str | None = None) -> TerritoryMetrics:
+async def national(
+    db: asyncpg.Connection | asyncpg.Pool, year: int | None = None, programme: str | None = None
+) -> TerritoryMetrics:
     """All territories as one: a firm supported in two territories counts once."""
     found = await _grouped(db, *_args(None, year, programme, True))
     return found[0] if found else _metrics("national", {})
@@ -223,7 +228,11 @@ class LineageEvent(BaseModel):
 
 
 async def lineage(
-    db: asyncpg.Pool, indicator: str, territory: str | None, year: int | None, programme: str | None
+    db: asyncpg.Connection | asyncpg.Pool,
+    indicator: str,
+    territory: str | None,
+    year: int | None,
+    programme: str | None,
 ) -> list[LineageEvent]:
     """The events whose facts make up the figure: their values sum to it (for a distinct
     count, one event per counted subject; for a latest figure, the latest of each)."""

@@ -4,6 +4,7 @@ moves on."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -472,3 +473,41 @@ async def test_every_indicator_is_documented_once(client: httpx.AsyncClient) -> 
         for source in indicator["source_events"]:
             assert source in EVENT_TYPES, source
     assert {i["reference"] for i in catalogue} >= {"EU ERDF CO01", "IRIS+ PI3687", "IRIS+ PI5691"}
+
+
+async def test_replay_rebuilds_equal_figures_and_switches_without_downtime(
+    service_settings: dict[str, str], infrastructure: Infra, territory: str
+) -> None:
+    from metrics.replay import replay
+
+    settings = MetricsSettings(**service_settings)  # type: ignore[arg-type]
+    async with running(create_app(settings)) as client:
+        for event in _events(territory):
+            await publish_event(infrastructure.kafka_bootstrap_servers, event)
+        live = await _metrics(client, territory, empty_metrics(territory, **EXPECTED))  # type: ignore[arg-type]
+        national_before = (await client.get("/metrics/national")).json()
+
+        # Reads go on while the replay runs and switches: every answer is complete and the same.
+        answers: list[tuple[int, Any]] = []
+        replaying = asyncio.create_task(replay(settings, grace_seconds=1.5))
+        while not replaying.done():
+            response = await client.get(f"/metrics/territories/{territory}")
+            answers.append((response.status_code, response.json()))
+            await asyncio.sleep(0.05)
+        report = await replaying
+        assert report.schema != report.previous_schema and report.events >= len(_events(territory))
+        assert answers and all(answer == (200, live) for answer in answers)
+
+        await asyncio.sleep(1.5)  # the service follows the switch within its one-second cache
+        rebuilt = (await client.get(f"/metrics/territories/{territory}")).json()
+        assert rebuilt == live
+        assert (await client.get("/metrics/national")).json() == national_before
+        # The live consumer now writes into the rebuilt schema: a new event shows there.
+        await publish_event(
+            infrastructure.kafka_bootstrap_servers, _events(territory)[0].model_copy(update={"application_id": uuid4()})
+        )
+        after = await eventually(
+            lambda: client.get(f"/metrics/territories/{territory}"),
+            lambda r: r.json()["applications"] == live["applications"] + 1,
+        )
+        assert after.json()["applications"] == live["applications"] + 1
