@@ -25,17 +25,16 @@ from datetime import UTC, datetime
 
 import asyncpg
 import typer
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from alize_chassis import db
-from alize_chassis.consumer import apply_once
 from alize_chassis.service import CHASSIS_MIGRATIONS
-from alize_chassis.wire import UnknownEventType, from_kafka
+from alize_chassis.wire import Received, UnknownEventType, from_kafka
 from alize_contracts import topics
 
 from metrics.active_schema import active, switch
 from metrics.app import MIGRATIONS
-from metrics.read_models import handlers
+from metrics.bulk import apply_batch
 from metrics.settings import MetricsSettings
 
 log = logging.getLogger(__name__)
@@ -70,21 +69,22 @@ async def _partitions(settings: MetricsSettings) -> list[TopicPartition]:
     return [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
 
 
-async def _apply_batch(pool: asyncpg.Pool, schema: str, name: str, records: list[object]) -> int:
-    applied = 0
+def _parse(records: list[ConsumerRecord[bytes, bytes]]) -> list[Received]:
+    parsed = []
+    for record in records:
+        try:
+            parsed.append(from_kafka(dict(record.headers or ()), record.key, record.value or b""))
+        except UnknownEventType:
+            continue
+        except Exception:  # malformed: the live consumer dead-lettered it
+            log.debug("replay skips a malformed message at %s[%s]@%s", record.topic, record.partition, record.offset)
+    return parsed
+
+
+async def _apply_batch(pool: asyncpg.Pool, schema: str, name: str, records: list[ConsumerRecord[bytes, bytes]]) -> int:
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT set_config('search_path', $1, true)", schema)
-        for record in records:
-            try:
-                received = from_kafka(dict(record.headers or ()), record.key, record.value or b"")  # type: ignore[attr-defined]
-            except UnknownEventType:
-                continue
-            except Exception:  # malformed: the live consumer dead-lettered it too
-                continue
-            handler = handlers.get(received.type)
-            if handler is not None and await apply_once(conn, name, received, handler):
-                applied += 1
-    return applied
+        return await apply_batch(conn, name, _parse(records))
 
 
 async def _consume_until(

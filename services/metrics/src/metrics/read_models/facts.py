@@ -143,33 +143,49 @@ def facts_of(event: Event) -> list[Fact]:
     return []
 
 
+FACT_COLUMNS = (
+    "event_id",
+    "event_type",
+    "event_time",
+    "territory",
+    "indicator",
+    "value",
+    "occurred_on",
+    "subject",
+    "application_id",
+    "programme",
+)
+
+
+def fact_rows(event: Event, received: Received) -> list[tuple[Any, ...]]:
+    """The facts of one event as rows of `FACT_COLUMNS` (for INSERT or COPY)."""
+    return [
+        (
+            received.id,
+            received.type,
+            received.time,
+            event.territory,
+            f.indicator,
+            f.value,
+            f.occurred_on,
+            f.subject,
+            f.application_id,
+            f.programme,
+        )
+        for f in facts_of(event)
+    ]
+
+
 async def record_facts(conn: asyncpg.Connection, event: Any, received: Received) -> None:
-    facts = facts_of(event)
-    if not facts:
-        return
-    await conn.executemany(
-        """
-        INSERT INTO facts (event_id, event_type, event_time, territory, indicator, value, occurred_on, subject,
-            application_id, programme)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-        ON CONFLICT (event_id, indicator, subject) DO NOTHING
-        """,
-        [
-            (
-                received.id,
-                received.type,
-                received.time,
-                event.territory,
-                f.indicator,
-                f.value,
-                f.occurred_on,
-                f.subject,
-                f.application_id,
-                f.programme,
-            )
-            for f in facts
-        ],
-    )
+    rows = fact_rows(event, received)
+    if rows:
+        await conn.executemany(
+            f"""
+            INSERT INTO facts ({", ".join(FACT_COLUMNS)}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT (event_id, indicator, subject) DO NOTHING
+            """,
+            rows,
+        )
 
 
 for _event in EVENT_TYPES.values():

@@ -4,7 +4,9 @@ whatever order the topics were read in."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 from alize_chassis.wire import Received
@@ -13,14 +15,29 @@ from alize_contracts import EVENT_TYPES
 from metrics.read_models import handlers
 
 
-async def record_programme(conn: asyncpg.Connection, event: Any, _: Received) -> None:
+def programme_of(event: Any) -> tuple[UUID, str] | None:
+    if {"application_id", "programme"} <= set(type(event).model_fields):
+        return event.application_id, event.programme
+    return None
+
+
+async def record_programmes(conn: asyncpg.Connection, pairs: Iterable[tuple[UUID, str]]) -> None:
+    ids, programmes = zip(*pairs, strict=True) if pairs else ((), ())
     await conn.execute(
-        "INSERT INTO application_programmes (application_id, programme) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        event.application_id,
-        event.programme,
+        """
+        INSERT INTO application_programmes (application_id, programme)
+        SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING
+        """,
+        list(ids),
+        list(programmes),
     )
 
 
+async def record_programme(conn: asyncpg.Connection, event: Any, _: Received) -> None:
+    found = programme_of(event)
+    if found:
+        await record_programmes(conn, [found])
+
+
 for _event in EVENT_TYPES.values():
-    if {"application_id", "programme"} <= set(_event.model_fields):
-        handlers.on(_event)(record_programme)
+    handlers.on(_event)(record_programme)
