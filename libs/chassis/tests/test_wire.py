@@ -51,3 +51,38 @@ def test_dead_letter_description_carries_no_input_values() -> None:
         ApplicationSubmitted.model_validate({"territory": "Jean Dupont <jean@example.org>"})
     described = _describe(caught.value)
     assert "territory" in described and "Jean" not in described and "@" not in described
+
+
+def test_our_reader_agrees_with_the_cloudevents_sdk_on_every_golden_example() -> None:
+    import json
+
+    from alize_contracts.schemas import EXAMPLE_DIR
+    from cloudevents.core.bindings import kafka as ce_kafka
+    from cloudevents.core.formats.json import JSONFormat
+
+    for path in sorted(EXAMPLE_DIR.glob("*/*.json")):
+        example = json.loads(path.read_text())
+        headers = {k: v.encode() for k, v in example["headers"].items()}
+        value = json.dumps(example["value"]).encode()
+        ours = from_kafka(headers, example["key"].encode(), value)
+        sdk = ce_kafka.from_binary(
+            ce_kafka.KafkaMessage(headers=headers, key=example["key"], value=value), JSONFormat()
+        )
+        assert (ours.id, ours.type, ours.source, ours.time) == (
+            sdk.get_id(),
+            sdk.get_type(),
+            sdk.get_source(),
+            sdk.get_time(),
+        ), path
+        assert ours.event.model_dump(mode="json") == type(ours.event).model_validate(sdk.get_data()).model_dump(
+            mode="json"
+        )
+
+
+def test_missing_attributes_and_other_versions_are_malformed() -> None:
+    message = to_kafka(EVENT, event_id=uuid4(), service="intake", time=datetime.now(UTC))
+    for name in ("ce_id", "ce_source", "ce_type", "ce_specversion"):
+        with pytest.raises(ValueError, match=name[3:]):
+            from_kafka({k: v for k, v in message.headers.items() if k != name}, None, message.value)
+    with pytest.raises(ValueError, match="specversion"):
+        from_kafka({**message.headers, "ce_specversion": b"0.3"}, None, message.value)

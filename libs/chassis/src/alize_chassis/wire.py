@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from alize_contracts import EVENT_TYPES, SPECVERSION, Event
@@ -57,22 +56,42 @@ class Received:
     event: Event
 
 
-def from_kafka(headers: dict[str, bytes], key: bytes | None, value: bytes) -> Received:
-    """Parse and validate a Kafka message.
+class MalformedEvent(ValueError):
+    """A message that is not a CloudEvent of ours in binary mode."""
 
-    Raises ValueError-family errors (including pydantic's ValidationError) for a
-    malformed message, and UnknownEventType for a type outside the contracts.
+
+_REQUIRED = ("id", "source", "type", "specversion")
+_READ = tuple((attribute, f"ce_{attribute}") for attribute in (*_REQUIRED, "time"))
+
+
+def from_kafka(headers: dict[str, bytes], key: bytes | None, value: bytes) -> Received:
+    """Parse and validate a Kafka message (CloudEvents 1.0, binary mode, JSON data).
+
+    Raises MalformedEvent or pydantic's ValidationError for a malformed message,
+    and UnknownEventType for a type outside the contracts.
+
+    Reading is done here rather than by the SDK's `from_binary`: that one costs
+    ~44 µs per event, half of it in dateutil parsing `ce_time`, which bounds a
+    replay to ~20k events/s before any database work. This reader takes the same
+    headers, checks the same required attributes and validates the data straight
+    from JSON with the contract model (a test proves both readers agree).
     """
-    cloud_event = ce_kafka.from_binary(ce_kafka.KafkaMessage(headers=headers, key=key, value=value), _FORMAT)
-    event_type = cloud_event.get_type()
-    model = EVENT_TYPES.get(event_type)
+    attributes = {a: raw.decode() for a, header in _READ if (raw := headers.get(header))}
+    if missing := [a for a in _REQUIRED if not attributes.get(a)]:
+        raise MalformedEvent(f"missing CloudEvents attributes: {', '.join(missing)}")
+    if attributes["specversion"] != SPECVERSION:
+        raise MalformedEvent(f"unsupported CloudEvents specversion {attributes['specversion']!r}")
+    content_type = headers.get("content-type", CONTENT_TYPE.encode()).decode()
+    if not content_type.startswith(CONTENT_TYPE):
+        raise MalformedEvent(f"unsupported content-type {content_type!r}")
+    model = EVENT_TYPES.get(attributes["type"])
     if model is None:
-        raise UnknownEventType(event_type)
-    data: Any = cloud_event.get_data()
+        raise UnknownEventType(attributes["type"])
+    time = attributes.get("time")
     return Received(
-        id=cloud_event.get_id(),
-        type=event_type,
-        source=cloud_event.get_source(),
-        time=cloud_event.get_time(),
-        event=model.model_validate(data),
+        id=attributes["id"],
+        type=attributes["type"],
+        source=attributes["source"],
+        time=datetime.fromisoformat(time) if time else None,
+        event=model.model_validate_json(value),
     )

@@ -27,6 +27,7 @@ import asyncpg
 import typer
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import GroupCoordinatorNotAvailableError
 from alize_chassis import db
 from alize_chassis.service import CHASSIS_MIGRATIONS
 from alize_chassis.wire import Received, UnknownEventType, from_kafka
@@ -49,11 +50,19 @@ class Report:
     seconds: float
 
 
-async def _live_offsets(settings: MetricsSettings) -> Offsets:
+async def _live_offsets(settings: MetricsSettings, attempts: int = 20) -> Offsets:
+    """The live consumer group's committed offsets (none if it never committed)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     await admin.start()
     try:
-        committed = await admin.list_consumer_group_offsets(settings.consumer_group)
+        for attempt in range(attempts):
+            try:
+                committed = await admin.list_consumer_group_offsets(settings.consumer_group)
+                break
+            except GroupCoordinatorNotAvailableError:  # a fresh cluster creates its offsets topic first
+                if attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(0.5)
     finally:
         await admin.close()
     return {tp: meta.offset for tp, meta in committed.items() if meta.offset >= 0}
@@ -81,26 +90,33 @@ def _parse(records: list[ConsumerRecord[bytes, bytes]]) -> list[Received]:
     return parsed
 
 
-async def _apply_batch(pool: asyncpg.Pool, schema: str, name: str, records: list[ConsumerRecord[bytes, bytes]]) -> int:
+async def _apply_batch(pool: asyncpg.Pool, schema: str, name: str, batch: list[Received]) -> int:
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT set_config('search_path', $1, true)", schema)
-        return await apply_batch(conn, name, _parse(records))
+        return await apply_batch(conn, name, batch)
 
 
 async def _consume_until(
     consumer: AIOKafkaConsumer, target: Offsets, pool: asyncpg.Pool, schema: str, name: str
 ) -> int:
+    """Apply every record up to `target`; the next batch is fetched and parsed while
+    the database writes the previous one (PostgreSQL works on the other core)."""
+
     async def behind() -> bool:
         for tp, offset in target.items():
             if await consumer.position(tp) < offset:
                 return True
         return False
 
-    applied = 0
+    applied, writing = 0, None
     while await behind():
-        batches = await consumer.getmany(timeout_ms=500, max_records=2000)
-        for records in batches.values():
-            applied += await _apply_batch(pool, schema, name, records)
+        batches = await consumer.getmany(timeout_ms=500, max_records=10_000)
+        parsed = _parse([record for part in batches.values() for record in part])
+        if writing is not None:
+            applied += await writing
+        writing = asyncio.ensure_future(_apply_batch(pool, schema, name, parsed)) if parsed else None
+    if writing is not None:
+        applied += await writing
     return applied
 
 
@@ -143,3 +159,7 @@ def main(grace_seconds: float = typer.Option(3.0, help="Wait after the switch be
 
 def cli() -> None:
     typer.run(main)
+
+
+if __name__ == "__main__":
+    cli()

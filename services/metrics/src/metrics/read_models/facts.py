@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -41,7 +40,7 @@ from metrics.read_models import handlers
 @dataclass(frozen=True)
 class Fact:
     indicator: str
-    value: Decimal
+    value: int | float  # exact: counts, cents, and days in halves
     occurred_on: date
     subject: str = ""  # what distinct and latest aggregations key on
     application_id: UUID | None = None
@@ -53,17 +52,13 @@ def firm_key(firm_id: str) -> str:
     return firm_id[:9] if len(firm_id) == 14 and firm_id.isdigit() else firm_id
 
 
-def _d(value: float | int) -> Decimal:
-    return Decimal(str(value))
-
-
 def facts_of(event: Event) -> list[Fact]:
     """What one event contributes to the indicators."""
     app = getattr(event, "application_id", None)
     programme = getattr(event, "programme", None)
 
     def fact(indicator: str, value: float | int, on: date, subject: str = "") -> Fact:
-        return Fact(indicator, _d(value), on, subject, app, programme)
+        return Fact(indicator, value, on, subject, app, programme)
 
     match event:
         case ApplicationSubmitted():

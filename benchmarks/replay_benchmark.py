@@ -1,0 +1,136 @@
+"""Replay benchmark (prints numbers; not a test).
+
+Generates realistic events across a dozen territories into a fresh local Kafka,
+then times two replays of them into a fresh PostgreSQL database:
+- the metrics service's replay (`metrics-replay`: CloudEvents parsing, contract
+  validation, idempotency, the facts ledger) in a process of its own;
+- a no-framework baseline (raw aiokafka batches, json, asyncpg COPY).
+Prints events per second, peak resident memory of each process, and the ratio.
+
+    uv run python benchmarks/replay_benchmark.py --events 1000000
+
+Uses its own Kafka and PostgreSQL (.local/bench, ports 59192 and 55532), wiped
+at each run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import psutil
+import typer
+from aiokafka import AIOKafkaProducer
+from alize_chassis.wire import to_kafka
+
+sys.path.insert(0, str(Path(__file__).parent))
+from events import journeys
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_ENV = {"ALIZE_STATE_DIR": str(ROOT / ".local" / "bench"), "ALIZE_PG_PORT": "55532", "ALIZE_KAFKA_PORT": "59192"}
+
+
+def start_infrastructure() -> dict[str, str]:
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "infra.sh"), "reset"],
+        env={**os.environ, **BENCH_ENV},
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    found = dict(
+        line.removeprefix("export ").split("=", 1) for line in done.stdout.splitlines() if line.startswith("export ")
+    )
+    return {"KAFKA_BOOTSTRAP_SERVERS": found["KAFKA_BOOTSTRAP_SERVERS"], "DATABASE_URL": found["DATABASE_URL"]}
+
+
+async def produce(bootstrap: str, n_events: int) -> float:
+    from alize_chassis.topics import ensure_topics, platform_topics
+
+    await ensure_topics(bootstrap, platform_topics(), partitions=3, replication_factor=1)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, max_batch_size=512 * 1024, acks=1)
+    await producer.start()
+    started = time.perf_counter()
+    pending = []
+    now = datetime.now(UTC)
+    for event in journeys(n_events):
+        message = to_kafka(event, event_id=uuid4(), service="bench", time=now)
+        key = message.key.encode() if isinstance(message.key, str) else message.key
+        pending.append(await producer.send(event.TOPIC, message.value, key=key, headers=list(message.headers.items())))
+        if len(pending) >= 20_000:
+            await asyncio.gather(*pending)
+            pending.clear()
+    await asyncio.gather(*pending)
+    await producer.stop()
+    return time.perf_counter() - started
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run a command; return (seconds, peak RSS in MiB, stdout)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.PIPE, text=True)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        watched = psutil.Process(process.pid)
+        while not stop.is_set():
+            try:
+                peak = max(peak, watched.memory_info().rss)
+            except psutil.Error:
+                return
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = process.communicate()
+    stop.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise RuntimeError(f"{command} failed with {process.returncode}")
+    return time.perf_counter() - started, peak / 2**20, out
+
+
+async def _fresh_database(admin_url: str, name: str) -> str:
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url)
+    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def main(events: int = typer.Option(1_000_000, help="How many events to generate and replay.")) -> None:
+    infra = start_infrastructure()
+    produce_seconds = asyncio.run(produce(infra["KAFKA_BOOTSTRAP_SERVERS"], events))
+    print(f"generated {events:,} events into Kafka in {produce_seconds:.1f} s")
+
+    replay_db = asyncio.run(_fresh_database(infra["DATABASE_URL"], "bench_replay"))
+    replay_env = {**infra, "DATABASE_URL": replay_db, "CONSUMER_GROUP_PREFIX": "bench", "OTEL_SDK_DISABLED": "true"}
+    replay_s, replay_mib, out = run_measured(
+        [sys.executable, "-m", "metrics.replay", "--grace-seconds", "0"], replay_env
+    )
+    print(out.strip())
+    baseline_db = asyncio.run(_fresh_database(infra["DATABASE_URL"], "bench_baseline"))
+    baseline_s, baseline_mib, _ = run_measured(
+        [sys.executable, str(Path(__file__).parent / "baseline.py")], {**infra, "DATABASE_URL": baseline_db}
+    )
+
+    replay_rate, baseline_rate = events / replay_s, events / baseline_s
+    print(f"metrics replay : {replay_s:6.1f} s  {replay_rate:9,.0f} events/s  peak RSS {replay_mib:5.0f} MiB")
+    print(f"baseline       : {baseline_s:6.1f} s  {baseline_rate:9,.0f} events/s  peak RSS {baseline_mib:5.0f} MiB")
+    print(f"ratio (replay / baseline throughput): {replay_rate / baseline_rate:.2f}")
+    print("targets: <= 60 s for 1,000,000 events, ratio >= 0.5, <= 150 MiB resident")
+
+
+if __name__ == "__main__":
+    typer.run(main)
