@@ -36,6 +36,8 @@ install_packages() {
   [ -n "$(pg_bin)" ] || missing+=(postgresql)
   command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
   command -v mvn >/dev/null || missing+=(maven)
+  # The dashboard's browser tests and screenshots use Debian's Chromium.
+  command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]} from Debian's packages"
     as_root apt-get update -qq

@@ -1,0 +1,88 @@
+"""The dashboard in a real headless browser (Debian's Chromium): the overview and a
+territory page render their figures and charts. Screenshots are written to
+.local/screenshots/ for a person to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+from devstack import scenario
+from devstack.infra import REPO_ROOT
+from devstack.stack import Stack
+
+pytestmark = pytest.mark.infra
+
+SCREENSHOTS = REPO_ROOT / ".local" / "screenshots"
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail("chromium is missing (scripts/infra.sh install puts it there)")
+        pytest.skip("chromium is not installed")
+    return found
+
+
+def _browse(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Headless Chromium, as root, with no network of its own."""
+    return subprocess.run(
+        [
+            _chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={SCREENSHOTS / '.profile'}",
+            "--window-size=1280,2200",
+            *args,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=True,
+    )
+
+
+async def test_the_dashboard_renders_in_a_browser(stack: Stack, isolation_id: str) -> None:
+    cases = scenario.cases(indre=f"indre-{isolation_id}", gard=f"gard-cevennes-{isolation_id}")
+    await scenario.run(stack.urls, cases)
+    expected = scenario.expected_metrics(cases)
+    await scenario.wait_for_metrics(stack.url("metrics"), expected)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    indre = f"indre-{isolation_id}"
+
+    overview = _browse(f"{stack.url('metrics')}/dashboard", "--dump-dom").stdout
+    assert "<h1>Territories</h1>" in overview and f'href="/dashboard/{indre}"' in overview
+    assert overview.count("<svg") >= 2 and "Firms supported (CO01)" in overview
+
+    page = _browse(f"{stack.url('metrics')}/dashboard/{indre}", "--dump-dom").stdout
+    assert f"<h1>{indre}</h1>" in page
+    assert "The application funnel" in page and "Jobs planned vs declared, by year" in page
+    figures = expected[indre]
+    assert f'<div class="value">{figures["firms_supported"]}</div><div class="label">firms supported' in page
+
+    for name, url in (("overview", "/dashboard"), ("territory", f"/dashboard/{indre}")):
+        shot = SCREENSHOTS / f"dashboard-{name}.png"
+        shot.unlink(missing_ok=True)
+        _browse(f"{stack.url('metrics')}{url}", f"--screenshot={shot}")
+        assert shot.stat().st_size > 20_000, f"{shot} looks empty"
+
+    async with httpx.AsyncClient() as http:
+        missing = await http.get(f"{stack.url('metrics')}/dashboard/nowhere-{isolation_id}")
+    assert missing.status_code == 404
+
+
+def test_screenshot_folder_is_ignored_by_git() -> None:
+    assert ".local/" in (REPO_ROOT / ".gitignore").read_text()
+    assert Path(SCREENSHOTS).is_relative_to(REPO_ROOT / ".local")
