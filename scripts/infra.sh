@@ -38,6 +38,9 @@ install_packages() {
   command -v mvn >/dev/null || missing+=(maven)
   # The dashboard's browser tests and screenshots use Debian's Chromium.
   command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core)
+  # The annual report's PDF (WeasyPrint needs Pango) and the PDF viewer of its test.
+  ldconfig -p | grep -q libpango-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]} from Debian's packages"
     as_root apt-get update -qq

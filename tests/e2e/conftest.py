@@ -4,11 +4,12 @@ broker and a fresh database, exporting their spans to an in-test OTLP sink."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from devstack import databases
+from devstack import databases, scenario
 from devstack.infra import REPO_ROOT, Infra
 from devstack.otlp_sink import OtlpSink
 from devstack.stack import SERVICES, Stack, free_port
@@ -40,3 +41,14 @@ def stack(infrastructure: Infra, sink: OtlpSink, tmp_path_factory: pytest.TempPa
     with running:
         yield running
     asyncio.run(databases.drop_database(infrastructure.database_url, database_url))
+
+
+@pytest.fixture(scope="session")
+def populated(stack: Stack) -> scenario.Populated:
+    suffix = uuid.uuid4().hex[:10]
+    indre, gard = f"indre-{suffix}", f"gard-cevennes-{suffix}"
+    cases = scenario.cases(indre=indre, gard=gard)
+    outcome = asyncio.run(scenario.run(stack.urls, cases))
+    expected = scenario.expected_metrics(cases)
+    shown = asyncio.run(scenario.wait_for_metrics(stack.url("metrics"), expected))
+    return scenario.Populated(indre, gard, outcome, expected, shown)

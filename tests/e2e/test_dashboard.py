@@ -54,13 +54,15 @@ def _browse(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def test_the_dashboard_renders_in_a_browser(stack: Stack, isolation_id: str) -> None:
-    cases = scenario.cases(indre=f"indre-{isolation_id}", gard=f"gard-cevennes-{isolation_id}")
-    await scenario.run(stack.urls, cases)
-    expected = scenario.expected_metrics(cases)
-    await scenario.wait_for_metrics(stack.url("metrics"), expected)
+def _run(*command: str) -> str:
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+async def test_the_dashboard_renders_in_a_browser(
+    stack: Stack, populated: scenario.Populated, isolation_id: str
+) -> None:
+    expected, indre = populated.expected, populated.indre
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    indre = f"indre-{isolation_id}"
 
     overview = _browse(f"{stack.url('metrics')}/dashboard", "--dump-dom").stdout
     assert "<h1>Territories</h1>" in overview and f'href="/dashboard/{indre}"' in overview
@@ -86,3 +88,43 @@ async def test_the_dashboard_renders_in_a_browser(stack: Stack, isolation_id: st
 def test_screenshot_folder_is_ignored_by_git() -> None:
     assert ".local/" in (REPO_ROOT / ".gitignore").read_text()
     assert Path(SCREENSHOTS).is_relative_to(REPO_ROOT / ".local")
+
+
+async def test_the_annual_report_renders_as_html_and_pdf(
+    stack: Stack, populated: scenario.Populated, isolation_id: str
+) -> None:
+    from datetime import UTC, datetime
+
+    expected, indre, year = populated.expected, populated.indre, datetime.now(UTC).year
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    async with httpx.AsyncClient(timeout=60) as http:
+        html = await http.get(f"{stack.url('metrics')}/reports/{indre}/{year}")
+        pdf = await http.get(f"{stack.url('metrics')}/reports/{indre}/{year}", params={"format": "pdf"})
+        national = await http.get(f"{stack.url('metrics')}/reports/national/{year}", params={"format": "pdf"})
+        missing = await http.get(f"{stack.url('metrics')}/reports/nowhere-{isolation_id}/{year}")
+    assert html.status_code == 200 and f"Annual report {year} — {indre}" in html.text
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert national.status_code == 200 and national.content.startswith(b"%PDF")
+    assert missing.status_code == 404
+
+    report = SCREENSHOTS / "annual-report.pdf"
+    report.write_bytes(pdf.content)
+    if shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail("poppler-utils are missing (scripts/infra.sh install puts them there)")
+        pytest.skip("poppler-utils are not installed")
+    text = _run("pdftotext", "-layout", str(report), "-")
+    figures = expected[indre]
+    assert f"Annual report {year}" in text and indre in text
+    assert "EU ERDF CO01" in text and "IRIS+ PI3687" in text
+    for label, value in (
+        ("Enterprises receiving support", figures["firms_supported"]),
+        ("Applications received", figures["applications"]),
+        ("Maintained (latest declarations)", figures["jobs_declared"]["maintained"]),
+    ):
+        line = next(line for line in text.splitlines() if label in line)
+        assert str(value) in line.split(), line
+    _run("pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(report), str(SCREENSHOTS / "annual-report"))
+    page = next(SCREENSHOTS.glob("annual-report*.png"))
+    assert page.stat().st_size > 20_000

@@ -12,13 +12,9 @@ from devstack.testing import eventually
 pytestmark = pytest.mark.infra
 
 
-async def test_scenario_yields_exactly_the_expected_metrics_per_territory(stack: Stack, isolation_id: str) -> None:
-    cases = scenario.cases(indre=f"indre-{isolation_id}", gard=f"gard-cevennes-{isolation_id}")
-    outcome = await scenario.run(stack.urls, cases)
+def test_scenario_yields_exactly_the_expected_metrics_per_territory(populated: scenario.Populated) -> None:
+    outcome, expected, shown = populated.outcome, populated.expected, populated.shown
     assert len(outcome.refusals) == 3  # the days over budget the scenario tries
-
-    expected = scenario.expected_metrics(cases)
-    shown = await scenario.wait_for_metrics(stack.url("metrics"), expected)
     differences = {
         (territory, key): (shown[territory].get(key), value)
         for territory, figures in expected.items()
@@ -27,7 +23,7 @@ async def test_scenario_yields_exactly_the_expected_metrics_per_territory(stack:
     }
     assert differences == {}, "(territory, indicator): (shown, expected)"
     # Hand-checked figures for one territory, so the test does not only trust expected_metrics.
-    indre, gard = shown[f"indre-{isolation_id}"], shown[f"gard-cevennes-{isolation_id}"]
+    indre, gard = shown[populated.indre], shown[populated.gard]
     funnel = (
         "applications",
         "screened_eligible",

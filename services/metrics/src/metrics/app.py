@@ -6,7 +6,7 @@ from alize_chassis.service import Subscription, create_service_app
 from alize_contracts import topics
 from fastapi import FastAPI
 
-from metrics import dashboard
+from metrics import dashboard, reports
 from metrics.active_schema import ActiveSchema
 from metrics.entrypoints import router
 from metrics.read_models import handlers
@@ -22,7 +22,7 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
         settings,
         title="Alize metrics",
         migrations_dir=MIGRATIONS,
-        routers=[router, dashboard.router],
+        routers=[router, dashboard.router, reports.router],
         subscription=Subscription(topics=list(topics.ALL), handlers=handlers, schema_provider=active.current),
         publishes=False,
     )

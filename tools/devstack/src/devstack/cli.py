@@ -97,8 +97,14 @@ def demo(
             + ", ".join(f"{k} {_mib(v)}" for k, v in memory.items())
             + f"; total {_mib(sum(memory.values()))}"
         )
+        year = time.gmtime().tm_year
+        console.print(
+            f"Dashboard: {stack.url('metrics')}/dashboard — annual reports: "
+            f"{stack.url('metrics')}/reports/national/{year} (add ?format=pdf)"
+            + ("" if keep_running else " — run `uv run devstack demo --keep-running` to browse them")
+        )
         if keep_running:
-            console.print(f"Metrics: {stack.url('metrics')}/metrics/territories — Ctrl+C to stop.")
+            console.print(f"Metrics API: {stack.url('metrics')}/docs — Ctrl+C to stop.")
             try:
                 while True:
                     time.sleep(3600)

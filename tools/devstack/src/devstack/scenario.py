@@ -260,6 +260,17 @@ class Outcome:
     refusals: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Populated:
+    """A scenario run through a stack's APIs: its territories, outcome, expected and shown metrics."""
+
+    indre: str
+    gard: str
+    outcome: Outcome
+    expected: dict[str, dict[str, Any]]
+    shown: dict[str, dict[str, Any]]
+
+
 async def set_up_network(
     http: httpx.AsyncClient,
     urls: Mapping[str, str],
