@@ -11,8 +11,9 @@ from uuid import uuid4
 import asyncpg
 import pytest
 from alize_chassis import db
-from alize_chassis.consumer import Consumer, Handlers
-from alize_chassis.service import CHASSIS_MIGRATIONS
+from alize_chassis.consumer import Consumer
+from alize_chassis.db import CHASSIS_MIGRATIONS
+from alize_chassis.inbox import Handlers
 from alize_chassis.topics import ensure_topics
 from alize_chassis.wire import Received, to_kafka
 from alize_contracts import ApplicationSubmitted, Jobs

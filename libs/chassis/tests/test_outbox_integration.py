@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 from alize_chassis import db, outbox
-from alize_chassis.service import CHASSIS_MIGRATIONS
+from alize_chassis.db import CHASSIS_MIGRATIONS
 from alize_chassis.telemetry import configure_tracing
 from alize_contracts import ApplicationSubmitted, Jobs, topics
 from devstack.infra import Infra

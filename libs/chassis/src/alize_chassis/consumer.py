@@ -17,7 +17,6 @@ from typing import Any
 
 import asyncpg
 from aiokafka import ConsumerRecord
-from alize_contracts import Event
 from alize_contracts.topics import dead_letter
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -26,6 +25,7 @@ from faststream.message import StreamMessage
 from opentelemetry import trace
 from pydantic import ValidationError
 
+from alize_chassis.inbox import Handler, Handlers, apply_once
 from alize_chassis.wire import Received, UnknownEventType, from_kafka
 
 log = logging.getLogger(__name__)
@@ -40,64 +40,9 @@ INFRASTRUCTURE_DOWN = (
 )
 """Failures of the database itself, not of the message: never dead-lettered."""
 
-Handler = Callable[[asyncpg.Connection, Any, Received], Awaitable[None]]
-"""An effect: (connection inside the transaction, the contract event, metadata)."""
-
-
-class Handlers:
-    """Maps contract event classes to effects for one consumer.
-
-    Several effects may register for one event type (e.g. several read models);
-    they run in registration order, in the same transaction.
-    """
-
-    def __init__(self) -> None:
-        self._by_type: dict[str, list[Handler]] = {}
-
-    def on(self, event: type[Event]) -> Callable[[Handler], Handler]:
-        def register(handler: Handler) -> Handler:
-            self._by_type.setdefault(event.TYPE, []).append(handler)
-            return handler
-
-        return register
-
-    def get(self, event_type: str) -> Handler | None:
-        effects = self._by_type.get(event_type)
-        if not effects:
-            return None
-
-        async def apply_all(conn: asyncpg.Connection, event: Any, received: Received) -> None:
-            for effect in effects:
-                await effect(conn, event, received)
-
-        return apply_all
-
-    @property
-    def types(self) -> Iterable[str]:
-        return self._by_type.keys()
-
-
 SchemaProvider = Callable[[], Awaitable[str]]
 """Where a consumer writes, when that can change while it runs (the metrics
 service switching to a replayed schema)."""
-
-
-async def apply_once(conn: asyncpg.Connection, consumer: str, received: Received, handler: Handler) -> bool:
-    """Inside the caller's transaction: apply `handler` unless this consumer has
-    already processed the event. Returns False when the event was a duplicate."""
-    inserted = await conn.fetchval(
-        """
-        INSERT INTO processed_events (consumer, event_id, event_type) VALUES ($1, $2, $3)
-        ON CONFLICT DO NOTHING RETURNING true
-        """,
-        consumer,
-        received.id,
-        received.type,
-    )
-    if not inserted:
-        return False
-    await handler(conn, received.event, received)
-    return True
 
 
 async def process_once(

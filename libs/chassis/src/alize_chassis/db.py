@@ -10,6 +10,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import asyncpg
 from yoyo import get_backend, read_migrations
 
+CHASSIS_MIGRATIONS = Path(__file__).parent / "migrations"
+"""The delivery tables every service has in its schema (outbox, processed events, idempotency keys)."""
+
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for pg_type in ("json", "jsonb"):

@@ -10,7 +10,6 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from importlib import resources
 from pathlib import Path
 
 import asyncpg
@@ -19,14 +18,14 @@ from faststream.kafka import KafkaBroker
 
 from alize_chassis import db
 from alize_chassis.asyncapi import declare_publishers
-from alize_chassis.consumer import Consumer, Handlers, SchemaProvider
+from alize_chassis.consumer import Consumer, SchemaProvider
+from alize_chassis.db import CHASSIS_MIGRATIONS
 from alize_chassis.errors import install_error_handlers
+from alize_chassis.inbox import Handlers
 from alize_chassis.outbox import OutboxRelay, purge_published
 from alize_chassis.settings import ServiceSettings
 from alize_chassis.telemetry import configure_tracing, instrument
 from alize_chassis.topics import ensure_topics, platform_topics
-
-CHASSIS_MIGRATIONS = Path(str(resources.files("alize_chassis") / "migrations"))
 
 
 @dataclass

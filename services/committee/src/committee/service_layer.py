@@ -14,8 +14,8 @@ from uuid import UUID, uuid4
 
 import asyncpg
 from alize_chassis import outbox
-from alize_chassis.consumer import Handlers
 from alize_chassis.errors import NotFound, Rejected
+from alize_chassis.inbox import Handlers
 from alize_chassis.journey import continue_journey, current_context, tag
 from alize_chassis.wire import Received
 from alize_contracts import ApplicationSubmitted

@@ -1,18 +1,14 @@
 """`create_app()`: the metrics service (uvicorn metrics.app:create_app --factory)."""
 
-from pathlib import Path
-
 from alize_chassis.service import Subscription, create_service_app
 from alize_contracts import topics
 from fastapi import FastAPI
 
-from metrics import dashboard, reports
+from metrics import MIGRATIONS, dashboard, reports
 from metrics.active_schema import ActiveSchema
 from metrics.entrypoints import router
 from metrics.read_models import handlers
 from metrics.settings import MetricsSettings
-
-MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: MetricsSettings | None = None) -> FastAPI:

@@ -29,12 +29,12 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import GroupCoordinatorNotAvailableError
 from alize_chassis import db
-from alize_chassis.service import CHASSIS_MIGRATIONS
+from alize_chassis.db import CHASSIS_MIGRATIONS
 from alize_chassis.wire import Received, UnknownEventType, from_kafka
 from alize_contracts import topics
 
+from metrics import MIGRATIONS
 from metrics.active_schema import active, switch
-from metrics.app import MIGRATIONS
 from metrics.bulk import apply_batch
 from metrics.settings import MetricsSettings
 
@@ -110,7 +110,7 @@ async def _consume_until(
 
     applied, writing = 0, None
     while await behind():
-        batches = await consumer.getmany(timeout_ms=500, max_records=10_000)
+        batches = await consumer.getmany(timeout_ms=500, max_records=4_000)
         parsed = _parse([record for part in batches.values() for record in part])
         if writing is not None:
             applied += await writing
@@ -125,7 +125,13 @@ async def replay(settings: MetricsSettings, *, grace_seconds: float = 3.0) -> Re
     schema = f"{settings.db_schema}_r{datetime.now(UTC):%Y%m%d%H%M%S%f}"
     await db.migrate(settings.database_url, schema, [CHASSIS_MIGRATIONS, MIGRATIONS])
     pool = await db.create_pool(settings.database_url, schema, max_size=2)
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False)
+    # Bounded fetches keep the resident memory low (a few MiB of records in flight).
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=256 * 1024,
+        fetch_max_bytes=4 * 1024 * 1024,
+    )
     await consumer.start()
     try:
         partitions = await _partitions(settings)

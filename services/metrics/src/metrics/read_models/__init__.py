@@ -2,7 +2,7 @@
 writes on `handlers`; the consumer runs them in the transaction that marks the
 event processed, so a redelivered event changes nothing."""
 
-from alize_chassis.consumer import Handlers
+from alize_chassis.inbox import Handlers
 
 handlers = Handlers()
 

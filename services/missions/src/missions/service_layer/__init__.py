@@ -2,7 +2,7 @@
 Commands run in the caller's transaction; each continues its project's journey
 (the trace started by the application's submission)."""
 
-from alize_chassis.consumer import Handlers
+from alize_chassis.inbox import Handlers
 
 SERVICE = "missions"
 handlers = Handlers()
