@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from metrics import queries
 from metrics.catalogue import CATALOGUE
 from metrics.charts import bars
-from metrics.entrypoints import Pool
+from metrics.entrypoints import LiveReadModels
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -25,7 +25,7 @@ async def _years(db: asyncpg.Connection, territory: str) -> list[int]:
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-async def overview(request: Request, db: Pool) -> HTMLResponse:
+async def overview(request: Request, db: LiveReadModels) -> HTMLResponse:
     territories = await queries.by_territory(db)
     national = await queries.national(db)
     names = [t.territory for t in territories]
@@ -58,7 +58,7 @@ async def overview(request: Request, db: Pool) -> HTMLResponse:
 
 
 @router.get("/dashboard/{territory}", response_class=HTMLResponse)
-async def territory_page(territory: str, request: Request, db: Pool) -> HTMLResponse:
+async def territory_page(territory: str, request: Request, db: LiveReadModels) -> HTMLResponse:
     found = await queries.by_territory(db, territory)
     if not found:
         return HTMLResponse(f"<h1>No figures yet for {territory}</h1>", status_code=404)

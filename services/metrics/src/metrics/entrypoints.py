@@ -26,19 +26,21 @@ async def _reader(request: Request) -> AsyncIterator[asyncpg.Connection]:
         yield conn
 
 
-Pool = Annotated[asyncpg.Connection, Depends(_reader)]
+LiveReadModels = Annotated[asyncpg.Connection, Depends(_reader)]
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="Only the facts of this year.")]
 ProgrammeFilter = Annotated[Programme | None, Query(description="Only this programme.")]
 
 
 @router.get("/metrics/territories", response_model=list[TerritoryMetrics])
-async def all_territories(db: Pool, year: Year = None, programme: ProgrammeFilter = None) -> list[TerritoryMetrics]:
+async def all_territories(
+    db: LiveReadModels, year: Year = None, programme: ProgrammeFilter = None
+) -> list[TerritoryMetrics]:
     return await queries.by_territory(db, None, year, programme)
 
 
 @router.get("/metrics/territories/{territory}", response_model=TerritoryMetrics)
 async def one_territory(
-    territory: str, db: Pool, year: Year = None, programme: ProgrammeFilter = None
+    territory: str, db: LiveReadModels, year: Year = None, programme: ProgrammeFilter = None
 ) -> TerritoryMetrics:
     found = await queries.by_territory(db, territory, year, programme)
     if not found:
@@ -47,7 +49,7 @@ async def one_territory(
 
 
 @router.get("/metrics/national", response_model=TerritoryMetrics)
-async def national(db: Pool, year: Year = None, programme: ProgrammeFilter = None) -> TerritoryMetrics:
+async def national(db: LiveReadModels, year: Year = None, programme: ProgrammeFilter = None) -> TerritoryMetrics:
     return await queries.national(db, year, programme)
 
 
@@ -59,7 +61,11 @@ async def indicators() -> list[dict[str, Any]]:
 
 @router.get("/lineage/{indicator}")
 async def lineage(
-    indicator: str, db: Pool, territory: str | None = None, year: Year = None, programme: ProgrammeFilter = None
+    indicator: str,
+    db: LiveReadModels,
+    territory: str | None = None,
+    year: Year = None,
+    programme: ProgrammeFilter = None,
 ) -> dict[str, Any]:
     """The events that make up one figure (type, id, time, territory, value)."""
     if indicator not in CATALOGUE:

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from metrics import queries
 from metrics.charts import bars
-from metrics.entrypoints import Pool
+from metrics.entrypoints import LiveReadModels
 
 router = APIRouter(tags=["reports"])
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -34,7 +34,7 @@ async def annual_report(
     scope: str,
     year: int,
     request: Request,
-    db: Pool,
+    db: LiveReadModels,
     format: Annotated[Literal["html", "pdf"], Query(description="html, or pdf to download")] = "html",
 ) -> Response:
     """The annual report of a territory, or of all of them with `national`."""
