@@ -3,6 +3,7 @@ as CloudEvents with the saved trace context, marks them, and old rows are purged
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -71,3 +72,25 @@ async def test_relay_publishes_in_order_with_trace_context_and_old_rows_are_purg
     assert await outbox.purge_published(pool, timedelta(days=7)) == 1
     assert await pool.fetchval("SELECT count(*) FROM outbox") == 2
     await pool.close()
+
+
+async def test_the_relay_stops_when_a_notification_arrives_as_it_is_cancelled(
+    infrastructure: Infra, database_url: str
+) -> None:
+    await db.migrate(database_url, "relay_stop_test", [CHASSIS_MIGRATIONS])
+    pool = await db.create_pool(database_url, "relay_stop_test")
+    relay = outbox.OutboxRelay(pool, KafkaBroker(infrastructure.kafka_bootstrap_servers), lock_name=f"{uuid4()}")
+    try:
+        await relay.start()
+        await asyncio.sleep(0.5)  # leading, idle, waiting for a notification
+        for _ in range(20):
+            relay._on_notify()  # as asyncpg delivers a NOTIFY...
+            await asyncio.sleep(0)  # ...that wakes the relay's wait in the very step it is cancelled
+            stopping = asyncio.create_task(relay.stop())
+            stopped, _ = await asyncio.wait([stopping], timeout=5)
+            assert stopped, "the relay ignored its cancellation"
+            await relay.start()
+            await asyncio.sleep(0.05)
+    finally:
+        await relay.stop()
+        await pool.close()

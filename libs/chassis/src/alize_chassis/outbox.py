@@ -97,8 +97,7 @@ class OutboxRelay:
     async def stop(self) -> None:
         if self._task:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait([self._task])  # its CancelledError is expected; the caller's is not swallowed
 
     async def _run(self) -> None:
         while True:
@@ -121,8 +120,11 @@ class OutboxRelay:
                 while True:
                     while await self.publish_pending() == self._batch_size:
                         pass
+                    # asyncio.timeout, not wait_for: on Python 3.11, wait_for swallows a
+                    # cancellation that arrives as the event is set, and stop() hangs.
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+                        async with asyncio.timeout(self._poll_seconds):
+                            await self._wake.wait()
                     self._wake.clear()
             finally:
                 await listener.remove_listener(NOTIFY_CHANNEL, self._on_notify)

@@ -22,8 +22,8 @@ T = TypeVar("T")
 @contextlib.asynccontextmanager
 async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """Start the app's lifespan (migrations, broker, relay) and give an HTTP client to it."""
-    # Generous: stopping a Kafka consumer leaves its group, which can wait on a busy coordinator.
-    async with LifespanManager(app, startup_timeout=90, shutdown_timeout=90) as manager:
+    # Startup migrates a fresh database and may create topics; stopping leaves a consumer group.
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
             yield client
