@@ -1,6 +1,7 @@
 """Realistic event streams for benchmarks: application journeys across territories,
-in the proportions a network sees (about half approved; days, declarations,
-advances and guidance for the approved)."""
+in the proportions a network sees (about half approved; partner companies' skill
+days, declarations, advances, and guidance with firm creation and survival checks
+for the approved), after the partner companies joined."""
 
 from __future__ import annotations
 
@@ -14,10 +15,15 @@ from alize_contracts.events import (
     AdvanceDisbursed,
     AdvanceRepaymentReceived,
     ApplicationScreened,
+    BusinessCreated,
+    BusinessSurvivalReported,
     GuidanceSessionLogged,
     Installment,
     MissionDayConfirmed,
     ParticipantOutcomeRecorded,
+    PartnerAssignment,
+    PartnerJoined,
+    PartnerSite,
 )
 
 TERRITORIES = (
@@ -37,12 +43,34 @@ TERRITORIES = (
 FIRMS = ("404833048", "552100554", "380129866", "443061841", "512345679", "799384656", "732829320")
 
 
+PARTNERS_PER_TERRITORY = 6
+COMPETENCES = ("sales", "accounting", "digital-marketing", "logistics", "human-resources")
+
+
 def journeys(n_events: int, seed: int = 7) -> Iterator[Event]:
-    """Yield `n_events` events, journey by journey (each journey's events in order)."""
+    """Yield `n_events` events: the partner companies joining, then application
+    journeys (each journey's events in order)."""
     rng = random.Random(seed)
+    partners = {t: [_uuid(rng) for _ in range(PARTNERS_PER_TERRITORY)] for t in TERRITORIES}
+    joined: list[Event] = [
+        PartnerJoined(
+            territory=territory,
+            partner_id=partner,
+            company_name=f"Partner {i} of {territory}",
+            sites=[PartnerSite(site_id=_uuid(rng), territory=territory)],
+            joined_at=datetime(2022, 9, 1, tzinfo=UTC),
+        )
+        for territory, ids in partners.items()
+        for i, partner in enumerate(ids)
+    ]
     produced = 0
+    for event in joined:
+        yield event
+        produced += 1
+        if produced == n_events:
+            return
     while produced < n_events:
-        for event in _journey(rng):
+        for event in _journey(rng, partners):
             yield event
             produced += 1
             if produced == n_events:
@@ -53,7 +81,7 @@ def _uuid(rng: random.Random) -> UUID:
     return UUID(int=rng.getrandbits(128), version=4)
 
 
-def _journey(rng: random.Random) -> list[Event]:
+def _journey(rng: random.Random, partners: dict[str, list[UUID]]) -> list[Event]:
     territory = rng.choice(TERRITORIES)
     person = rng.random() < 0.25
     programme = "self_employment" if person else "skill_sponsorship"
@@ -97,6 +125,12 @@ def _journey(rng: random.Random) -> list[Event]:
             advance_amount_cents=advance,
             jobs_planned=planned,
             baseline_headcount=baseline,
+            partners=[
+                PartnerAssignment(partner_id=partner, competence=rng.choice(COMPETENCES), days=days)
+                for partner in rng.sample(partners[territory], rng.choice((1, 1, 2)))
+            ]
+            if days
+            else [],
         )
     )
     mission = _uuid(rng)
@@ -159,14 +193,30 @@ def _journey(rng: random.Random) -> list[Event]:
                     days=0.5,
                 )
             )
+        outcome = rng.choice(("firm_created", "firm_created", "employment", "left_programme"))
+        recorded_on = decided.date() + timedelta(days=200)
+        created = f"{rng.randrange(10**8, 10**9)}" if outcome == "firm_created" else None
         events.append(
             ParticipantOutcomeRecorded(
-                territory=territory,
-                application_id=app,
-                outcome=rng.choice(("employment", "left_programme")),
-                recorded_on=decided.date() + timedelta(days=200),
+                territory=territory, application_id=app, outcome=outcome, recorded_on=recorded_on, firm_id=created
             )
         )
+        if created:
+            events.append(
+                BusinessCreated(territory=territory, application_id=app, firm_id=created, created_on=recorded_on)
+            )
+            closes_in_year = rng.choice((1, 2, 3, 4, 4, 4, 4, 4))  # about 60 % alive at three years
+            for years in (1, 2, 3):
+                events.append(
+                    BusinessSurvivalReported(
+                        territory=territory,
+                        application_id=app,
+                        firm_id=created,
+                        years=years,  # type: ignore[arg-type]
+                        active=years < closes_in_year,
+                        checked_on=recorded_on + timedelta(days=365 * years),
+                    )
+                )
     return events
 
 

@@ -1,16 +1,19 @@
 """Replay benchmark (prints numbers; not a test).
 
 Generates realistic events across a dozen territories into a fresh local Kafka,
-then times two replays of them into a fresh PostgreSQL database:
-- the metrics service's replay (`metrics-replay`: CloudEvents parsing, contract
-  validation, idempotency, the facts ledger) in a process of its own;
-- a no-framework baseline (raw aiokafka batches, json, asyncpg COPY).
-Prints events per second, peak resident memory of each process, and the ratio.
+then times two replays of them, each into a fresh PostgreSQL database:
+- the metrics service's replay (`metrics-replay`: CloudEvents reading, contract
+  validation, idempotency, the facts ledger with its keys and indexes) in a
+  process of its own;
+- a no-framework baseline doing the same aggregation (raw aiokafka batches, json,
+  the same facts from plain dicts, asyncpg COPY; baseline.py).
+Checks both wrote the same facts, then prints events per second, peak resident
+memory of each process, and the ratio.
 
     uv run python benchmarks/replay_benchmark.py --events 1000000
 
 Uses its own Kafka and PostgreSQL (.local/bench, ports 59192 and 55532), wiped
-at each run.
+at each run unless --reuse.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import psutil
 import typer
 from aiokafka import AIOKafkaProducer
 from alize_chassis.wire import to_kafka
+from alize_contracts import topics
 
 sys.path.insert(0, str(Path(__file__).parent))
 from events import journeys
@@ -37,9 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH_ENV = {"ALIZE_STATE_DIR": str(ROOT / ".local" / "bench"), "ALIZE_PG_PORT": "55532", "ALIZE_KAFKA_PORT": "59192"}
 
 
-def start_infrastructure() -> dict[str, str]:
+def start_infrastructure(*, wipe: bool) -> dict[str, str]:
     done = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "infra.sh"), "reset"],
+        ["bash", str(ROOT / "scripts" / "infra.sh"), "reset" if wipe else "up"],
         env={**os.environ, **BENCH_ENV},
         check=True,
         stdout=subprocess.PIPE,
@@ -109,10 +113,41 @@ async def _fresh_database(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-def main(events: int = typer.Option(1_000_000, help="How many events to generate and replay.")) -> None:
-    infra = start_infrastructure()
-    produce_seconds = asyncio.run(produce(infra["KAFKA_BOOTSTRAP_SERVERS"], events))
-    print(f"generated {events:,} events into Kafka in {produce_seconds:.1f} s")
+async def same_facts(replay_db: str, baseline_db: str) -> int:
+    """Check the baseline did the same aggregation: the same facts, per indicator,
+    territory and year, and the same programmes. Returns how many facts."""
+    import asyncpg
+
+    summary = """
+        SELECT indicator, territory, year, coalesce(f.programme, ap.programme) AS programme,
+               count(*) AS n, sum(value) AS total, count(DISTINCT subject) AS subjects,
+               count(DISTINCT event_id) AS events
+        FROM facts f LEFT JOIN (SELECT DISTINCT application_id, programme FROM application_programmes) ap
+             USING (application_id)
+        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    """
+    replay = await asyncpg.connect(replay_db)
+    schema = await replay.fetchval("SELECT schema_name FROM metrics_control.active_schema")
+    await replay.execute(f'SET search_path = "{schema}"')
+    baseline = await asyncpg.connect(baseline_db)
+    try:
+        ours, theirs = await replay.fetch(summary), await baseline.fetch(summary)
+    finally:
+        await replay.close()
+        await baseline.close()
+    if [tuple(r) for r in ours] != [tuple(r) for r in theirs]:
+        raise SystemExit("the baseline's facts differ from the replay's: it is not doing the same aggregation")
+    return sum(r["n"] for r in ours)
+
+
+def main(
+    events: int = typer.Option(1_000_000, help="How many events to generate and replay."),
+    reuse: bool = typer.Option(False, help="Replay the events a previous run left in Kafka (same --events)."),
+) -> None:
+    infra = start_infrastructure(wipe=not reuse)
+    if not reuse:
+        produce_seconds = asyncio.run(produce(infra["KAFKA_BOOTSTRAP_SERVERS"], events))
+        print(f"generated {events:,} events into Kafka in {produce_seconds:.1f} s")
 
     replay_db = asyncio.run(_fresh_database(infra["DATABASE_URL"], "bench_replay"))
     replay_env = {**infra, "DATABASE_URL": replay_db, "CONSUMER_GROUP_PREFIX": "bench", "OTEL_SDK_DISABLED": "true"}
@@ -122,12 +157,15 @@ def main(events: int = typer.Option(1_000_000, help="How many events to generate
     print(out.strip())
     baseline_db = asyncio.run(_fresh_database(infra["DATABASE_URL"], "bench_baseline"))
     baseline_s, baseline_mib, _ = run_measured(
-        [sys.executable, str(Path(__file__).parent / "baseline.py")], {**infra, "DATABASE_URL": baseline_db}
+        [sys.executable, str(Path(__file__).parent / "baseline.py"), *topics.ALL],
+        {**infra, "DATABASE_URL": baseline_db},
     )
+    facts = asyncio.run(same_facts(replay_db, baseline_db))
 
     replay_rate, baseline_rate = events / replay_s, events / baseline_s
     print(f"metrics replay : {replay_s:6.1f} s  {replay_rate:9,.0f} events/s  peak RSS {replay_mib:5.0f} MiB")
     print(f"baseline       : {baseline_s:6.1f} s  {baseline_rate:9,.0f} events/s  peak RSS {baseline_mib:5.0f} MiB")
+    print(f"both wrote the same {facts:,} facts")
     print(f"ratio (replay / baseline throughput): {replay_rate / baseline_rate:.2f}")
     print("targets: <= 60 s for 1,000,000 events, ratio >= 0.5, <= 150 MiB resident")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 from uuid import UUID
 
 from alize_contracts import EVENT_TYPES, SPECVERSION, Event
@@ -45,9 +45,9 @@ class UnknownEventType(Exception):
     """A well-formed CloudEvent of a type this reader does not know (it ignores it)."""
 
 
-@dataclass(frozen=True)
-class Received:
-    """An event read from Kafka, validated against its contract."""
+class Received(NamedTuple):
+    """An event read from Kafka, validated against its contract (a named tuple:
+    the cheapest immutable record to build, a million times in a replay)."""
 
     id: str
     type: str
@@ -60,8 +60,8 @@ class MalformedEvent(ValueError):
     """A message that is not a CloudEvent of ours in binary mode."""
 
 
-_REQUIRED = ("id", "source", "type", "specversion")
-_READ = tuple((attribute, f"ce_{attribute}") for attribute in (*_REQUIRED, "time"))
+_REQUIRED = ("ce_id", "ce_source", "ce_type", "ce_specversion")
+_JSON = CONTENT_TYPE.encode()
 
 
 def from_kafka(headers: dict[str, bytes], key: bytes | None, value: bytes) -> Received:
@@ -76,22 +76,24 @@ def from_kafka(headers: dict[str, bytes], key: bytes | None, value: bytes) -> Re
     headers, checks the same required attributes and validates the data straight
     from JSON with the contract model (a test proves both readers agree).
     """
-    attributes = {a: raw.decode() for a, header in _READ if (raw := headers.get(header))}
-    if missing := [a for a in _REQUIRED if not attributes.get(a)]:
+    raw_id, raw_source, raw_type, raw_specversion = map(headers.get, _REQUIRED)
+    if not (raw_id and raw_source and raw_type and raw_specversion):
+        missing = [h.removeprefix("ce_") for h in _REQUIRED if not headers.get(h)]
         raise MalformedEvent(f"missing CloudEvents attributes: {', '.join(missing)}")
-    if attributes["specversion"] != SPECVERSION:
-        raise MalformedEvent(f"unsupported CloudEvents specversion {attributes['specversion']!r}")
-    content_type = headers.get("content-type", CONTENT_TYPE.encode()).decode()
-    if not content_type.startswith(CONTENT_TYPE):
-        raise MalformedEvent(f"unsupported content-type {content_type!r}")
-    model = EVENT_TYPES.get(attributes["type"])
+    if raw_specversion.decode() != SPECVERSION:
+        raise MalformedEvent(f"unsupported CloudEvents specversion {raw_specversion.decode()!r}")
+    content_type = headers.get("content-type", _JSON)
+    if not content_type.startswith(_JSON):
+        raise MalformedEvent(f"unsupported content-type {content_type.decode(errors='replace')!r}")
+    event_type = raw_type.decode()
+    model = EVENT_TYPES.get(event_type)
     if model is None:
-        raise UnknownEventType(attributes["type"])
-    time = attributes.get("time")
+        raise UnknownEventType(event_type)
+    time = headers.get("ce_time")
     return Received(
-        id=attributes["id"],
-        type=attributes["type"],
-        source=attributes["source"],
-        time=datetime.fromisoformat(time) if time else None,
+        id=raw_id.decode(),
+        type=event_type,
+        source=raw_source.decode(),
+        time=datetime.fromisoformat(time.decode()) if time else None,
         event=model.model_validate_json(value),
     )

@@ -1,16 +1,43 @@
-"""The projections applied to a batch of events in one transaction, with set-based
-SQL: one statement to skip what was already processed, one COPY for the facts.
-Used by the replay; it writes exactly what the per-event consumer writes."""
+"""The projections applied to a batch of events with set-based SQL, for the replay.
+
+Two ways, both writing exactly what the per-event consumer writes:
+- `apply_batch`, on a schema with its keys: one statement skips what was already
+  processed, one COPY adds the facts (the replay's catch-up after the switch);
+- `BulkLoad`, on a fresh schema nobody reads yet: its keys and indexes are
+  dropped, every batch is only COPYed, then the rows of events read twice (a
+  relay republishing after a crash) are removed, keeping the first as the
+  per-event consumer would, and the keys and indexes are built once. This is
+  PostgreSQL's own advice for populating a database.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
 
 import asyncpg
 from alize_chassis.wire import Received
 
 from metrics.read_models.facts import FACT_COLUMNS, fact_rows
 from metrics.read_models.programmes import programme_of, record_programmes
+
+log = logging.getLogger(__name__)
+
+BULK_TABLES = ("processed_events", "facts", "application_programmes")
+"""Every table the metrics projections write, in the order their keys are rebuilt."""
+
+
+def _programmes(batch: Sequence[Received]) -> dict[UUID, str]:
+    """Each application's programme, the first one read winning (as ON CONFLICT DO NOTHING)."""
+    found: dict[UUID, str] = {}
+    for received in batch:
+        if pair := programme_of(received.event):
+            found.setdefault(*pair)
+    return found
 
 
 async def apply_batch(conn: asyncpg.Connection, consumer: str, batch: Sequence[Received]) -> int:
@@ -30,7 +57,118 @@ async def apply_batch(conn: asyncpg.Connection, consumer: str, batch: Sequence[R
     rows = [row for received in fresh for row in fact_rows(received.event, received)]
     if rows:
         await conn.copy_records_to_table("facts", records=rows, columns=FACT_COLUMNS)
-    programmes = {pair for received in fresh if (pair := programme_of(received.event))}
-    if programmes:
-        await record_programmes(conn, programmes)
+    if programmes := _programmes(fresh):
+        await record_programmes(conn, programmes.items())
     return len(fresh)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class _Index:
+    table: str
+    name: str
+    definition: str  # CREATE [UNIQUE] INDEX ...
+    key: str | None  # "PRIMARY KEY" or "UNIQUE" when the index backs that constraint
+    columns: list[str]
+
+
+class BulkLoad:
+    """Loads a fresh schema's read models (the pool's search_path) without keys or
+    indexes, then builds them:
+
+        async with BulkLoad(pool, consumer) as load:
+            await load.copy(batch)  # as many as there are
+    """
+
+    def __init__(self, pool: asyncpg.Pool, consumer: str) -> None:
+        self._pool = pool
+        self._consumer = consumer
+        self._indexes: list[_Index] = []
+        self._conn: asyncpg.pool.PoolConnectionProxy | None = None
+
+    async def __aenter__(self) -> BulkLoad:
+        self._conn = conn = await self._pool.acquire()
+        await conn.execute("SET synchronous_commit = off")  # nothing reads this schema yet
+        rows = await conn.fetch(
+            """
+            SELECT i.indrelid::regclass::text AS table, i.indexrelid::regclass::text AS name,
+                   pg_get_indexdef(i.indexrelid) AS definition,
+                   CASE c.contype WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' END AS key,
+                   array(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, n)
+                         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                         ORDER BY k.n)::text[] AS columns
+            FROM pg_index i
+            LEFT JOIN pg_constraint c
+                   ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u')
+            WHERE i.indrelid = ANY($1::text[]::regclass[])
+            """,
+            list(BULK_TABLES),
+        )
+        self._indexes = [_Index(r["table"], r["name"], r["definition"], r["key"], r["columns"]) for r in rows]
+        async with conn.transaction():
+            for index in self._indexes:
+                if index.key:
+                    await conn.execute(f"ALTER TABLE {_quote(index.table)} DROP CONSTRAINT {_quote(index.name)}")
+                else:
+                    await conn.execute(f"DROP INDEX {_quote(index.name)}")
+        return self
+
+    async def copy(self, batch: Sequence[Received]) -> int:
+        """Add a batch's rows as they are (duplicates are dealt with at the end); return its size."""
+        assert self._conn is not None, "use BulkLoad as an async context manager"
+        conn = self._conn
+        async with conn.transaction():
+            await conn.copy_records_to_table(
+                "processed_events",
+                records=[(self._consumer, r.id, r.type) for r in batch],
+                columns=("consumer", "event_id", "event_type"),
+            )
+            facts = [row for received in batch for row in fact_rows(received.event, received)]
+            if facts:
+                await conn.copy_records_to_table("facts", records=facts, columns=FACT_COLUMNS)
+            if programmes := _programmes(batch):
+                await conn.copy_records_to_table(
+                    "application_programmes", records=programmes.items(), columns=("application_id", "programme")
+                )
+        return len(batch)
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        if self._conn is not None:
+            await self._pool.release(self._conn)
+            self._conn = None
+        if exc_info[0] is None:  # else the schema is abandoned: nothing to build
+            await self.build_indexes()
+
+    async def build_indexes(self) -> None:
+        """Build every index at once (as many at a time as the pool has connections),
+        then make the keys' indexes their constraints again."""
+        await asyncio.gather(*(self._build(index) for index in self._indexes))
+        async with self._pool.acquire() as conn, conn.transaction():
+            for index in self._indexes:
+                if index.key:
+                    await conn.execute(
+                        f"ALTER TABLE {_quote(index.table)} ADD CONSTRAINT {_quote(index.name)} "
+                        f"{index.key} USING INDEX {_quote(index.name)}"
+                    )
+
+    async def _build(self, index: _Index) -> None:
+        async with self._pool.acquire() as conn:
+            await conn.execute("SET maintenance_work_mem = '256MB'")  # sorts in memory (the server's)
+            try:
+                await conn.execute(index.definition)
+            except asyncpg.UniqueViolationError:
+                # Rows of events read twice: keep the first, as the per-event consumer does.
+                table, columns = _quote(index.table), ", ".join(map(_quote, index.columns))
+                status = await conn.execute(
+                    f"""
+                    DELETE FROM {table} WHERE ctid IN (
+                        SELECT ctid FROM (
+                            SELECT ctid, row_number() OVER (PARTITION BY {columns} ORDER BY ctid) AS n FROM {table}
+                        ) AS numbered WHERE n > 1)
+                    """
+                )
+                log.info("removed %s rows of events read twice from %s", status.split()[-1], index.table)
+                await conn.execute(index.definition)

@@ -14,11 +14,12 @@ from alize_contracts import EVENT_TYPES
 
 from metrics.read_models import handlers
 
+_CARRIERS = frozenset(e for e in EVENT_TYPES.values() if {"application_id", "programme"} <= set(e.model_fields))
+"""The event types that name both an application and its programme."""
+
 
 def programme_of(event: Any) -> tuple[UUID, str] | None:
-    if {"application_id", "programme"} <= set(type(event).model_fields):
-        return event.application_id, event.programme
-    return None
+    return (event.application_id, event.programme) if type(event) in _CARRIERS else None
 
 
 async def record_programmes(conn: asyncpg.Connection, pairs: Iterable[tuple[UUID, str]]) -> None:
