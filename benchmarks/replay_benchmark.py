@@ -19,6 +19,7 @@ at each run unless --reuse.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -77,7 +78,8 @@ async def produce(bootstrap: str, n_events: int) -> float:
 
 
 def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run a command; return (seconds, peak RSS in MiB, stdout)."""
+    """Run a command; return (seconds, peak resident memory in MiB, stdout). The
+    memory is the sum over the command's processes (the replay's workers too)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.PIPE, text=True)
     peak = 0
@@ -88,9 +90,14 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float,
         watched = psutil.Process(process.pid)
         while not stop.is_set():
             try:
-                peak = max(peak, watched.memory_info().rss)
+                tree = [watched, *watched.children(recursive=True)]
             except psutil.Error:
                 return
+            resident = 0
+            for member in tree:
+                with contextlib.suppress(psutil.Error):  # a worker may just have ended
+                    resident += member.memory_info().rss
+            peak = max(peak, resident)
             stop.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)

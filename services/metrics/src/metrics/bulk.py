@@ -66,6 +66,25 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+async def copy_batch(conn: asyncpg.Connection, consumer: str, batch: Sequence[Received]) -> int:
+    """Add a batch's rows as they are, for a `BulkLoad` (duplicates are dealt with
+    when it builds the keys); return its size."""
+    async with conn.transaction():
+        await conn.copy_records_to_table(
+            "processed_events",
+            records=[(consumer, r.id, r.type) for r in batch],
+            columns=("consumer", "event_id", "event_type"),
+        )
+        facts = [row for received in batch for row in fact_rows(received.event, received)]
+        if facts:
+            await conn.copy_records_to_table("facts", records=facts, columns=FACT_COLUMNS)
+        if programmes := _programmes(batch):
+            await conn.copy_records_to_table(
+                "application_programmes", records=programmes.items(), columns=("application_id", "programme")
+            )
+    return len(batch)
+
+
 @dataclass(frozen=True)
 class _Index:
     table: str
@@ -80,7 +99,7 @@ class BulkLoad:
     indexes, then builds them:
 
         async with BulkLoad(pool, consumer) as load:
-            await load.copy(batch)  # as many as there are
+            await load.copy(batch)  # as many as there are, or copy_batch() on other connections
     """
 
     def __init__(self, pool: asyncpg.Pool, consumer: str) -> None:
@@ -117,23 +136,9 @@ class BulkLoad:
         return self
 
     async def copy(self, batch: Sequence[Received]) -> int:
-        """Add a batch's rows as they are (duplicates are dealt with at the end); return its size."""
+        """Add a batch's rows on this load's own connection; return its size."""
         assert self._conn is not None, "use BulkLoad as an async context manager"
-        conn = self._conn
-        async with conn.transaction():
-            await conn.copy_records_to_table(
-                "processed_events",
-                records=[(self._consumer, r.id, r.type) for r in batch],
-                columns=("consumer", "event_id", "event_type"),
-            )
-            facts = [row for received in batch for row in fact_rows(received.event, received)]
-            if facts:
-                await conn.copy_records_to_table("facts", records=facts, columns=FACT_COLUMNS)
-            if programmes := _programmes(batch):
-                await conn.copy_records_to_table(
-                    "application_programmes", records=programmes.items(), columns=("application_id", "programme")
-                )
-        return len(batch)
+        return await copy_batch(self._conn, self._consumer, batch)
 
     async def __aexit__(self, *exc_info: Any) -> None:
         if self._conn is not None:
@@ -161,14 +166,11 @@ class BulkLoad:
                 await conn.execute(index.definition)
             except asyncpg.UniqueViolationError:
                 # Rows of events read twice: keep the first, as the per-event consumer does.
-                table, columns = _quote(index.table), ", ".join(map(_quote, index.columns))
+                table = _quote(index.table)
+                same_key = " AND ".join(f"later.{c} = earlier.{c}" for c in map(_quote, index.columns))
                 status = await conn.execute(
-                    f"""
-                    DELETE FROM {table} WHERE ctid IN (
-                        SELECT ctid FROM (
-                            SELECT ctid, row_number() OVER (PARTITION BY {columns} ORDER BY ctid) AS n FROM {table}
-                        ) AS numbered WHERE n > 1)
-                    """
+                    f"DELETE FROM {table} AS later USING {table} AS earlier"
+                    f" WHERE {same_key} AND later.ctid > earlier.ctid"
                 )
                 log.info("removed %s rows of events read twice from %s", status.split()[-1], index.table)
                 await conn.execute(index.definition)

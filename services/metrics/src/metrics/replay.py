@@ -3,8 +3,11 @@ live service to it without downtime.
 
 1. Migrate a new schema `metrics_r<timestamp>`.
 2. Read every contract topic from the beginning (no consumer group) and apply the
-   same projections as the live consumer, a batch of records per transaction,
-   until reaching the end offsets seen at the start and the live group's position.
+   same projections as the live consumer, until reaching the end offsets seen at
+   the start and the live group's position. This is a bulk load (bulk.BulkLoad):
+   the schema's keys and indexes are dropped, the partitions are shared between
+   processes (one per core: parsing and validating is CPU-bound) that COPY their
+   rows, then the keys and indexes are built once.
 3. Switch `metrics_control.active_schema`: reads and the live consumer follow it
    within a second; the live consumer keeps its offsets.
 4. After a grace period, catch up to the live group's committed offsets once
@@ -19,8 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import logging
+import sys
 import time
+from asyncio.subprocess import PIPE
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,7 +42,7 @@ from alize_contracts import topics
 
 from metrics import MIGRATIONS
 from metrics.active_schema import active, switch
-from metrics.bulk import BulkLoad, apply_batch
+from metrics.bulk import BulkLoad, apply_batch, copy_batch
 from metrics.settings import MetricsSettings
 
 log = logging.getLogger(__name__)
@@ -122,7 +128,7 @@ async def _consume_until(consumer: AIOKafkaConsumer, target: Offsets, write: Wri
     writing = asyncio.create_task(writer())
     try:
         while await behind():
-            batches = await consumer.getmany(timeout_ms=500, max_records=4_000)
+            batches = await consumer.getmany(timeout_ms=500, max_records=1_000)
             if parsed := _parse([record for part in batches.values() for record in part]):
                 await hand_over(parsed)
         await hand_over(None)
@@ -131,28 +137,98 @@ async def _consume_until(consumer: AIOKafkaConsumer, target: Offsets, write: Wri
         writing.cancel()
 
 
-async def replay(settings: MetricsSettings, *, grace_seconds: float = 3.0) -> Report:
+def _consumer(settings: MetricsSettings) -> AIOKafkaConsumer:
+    # Bounded fetches keep the resident memory low (a few MiB of records in flight).
+    return AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=64 * 1024,
+        fetch_max_bytes=1024 * 1024,
+    )
+
+
+def _shares(target: Offsets, starts: Offsets, processes: int) -> list[Offsets]:
+    """The partitions split into at most `processes` shares of about as many records."""
+    shares: list[Offsets] = [{} for _ in range(processes)]
+    sizes = [0] * processes
+    for tp in sorted(target, key=lambda tp: target[tp] - starts.get(tp, 0), reverse=True):
+        smallest = sizes.index(min(sizes))
+        shares[smallest][tp] = target[tp]
+        sizes[smallest] += target[tp] - starts.get(tp, 0)
+    return [share for share in shares if share] or [{}]
+
+
+async def _load_share(settings: MetricsSettings, schema: str, share: Offsets) -> int:
+    """Copy one share of the partitions into `schema`, from their beginning."""
+    consumer = _consumer(settings)
+    await consumer.start()
+    pool = await db.create_pool(settings.database_url, schema, max_size=1)
+    try:
+        consumer.assign(list(share))
+        await consumer.seek_to_beginning(*share)
+        async with pool.acquire() as conn:
+            await conn.execute("SET synchronous_commit = off")  # nothing reads this schema yet
+            return await _consume_until(consumer, share, lambda batch: copy_batch(conn, settings.service_name, batch))
+    finally:
+        await consumer.stop()
+        await pool.close()
+
+
+async def _load_share_elsewhere(settings: MetricsSettings, schema: str, share: Offsets) -> int:
+    """`_load_share` in a Python process of its own (the replay is CPU-bound: one
+    process per core). Its order goes on its standard input (settings included: no
+    secret on a command line), the number of events it read comes on its output."""
+    order = {
+        "settings": settings.model_dump(mode="json"),
+        "schema": schema,
+        "share": [[tp.topic, tp.partition, end] for tp, end in share.items()],
+    }
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "from metrics.replay import worker; worker()", stdin=PIPE, stdout=PIPE
+    )
+    try:
+        out, _ = await worker.communicate(json.dumps(order).encode())
+    finally:
+        if worker.returncode is None:  # cancelled: another share failed
+            worker.kill()
+            await worker.wait()
+    if worker.returncode != 0:
+        raise RuntimeError(f"a replay worker failed (exit status {worker.returncode}); its log is above")
+    return int(out)
+
+
+def worker() -> None:
+    """Entry point of a replay worker process."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    _tune_garbage_collector()
+    order = json.load(sys.stdin)
+    share = {TopicPartition(topic, partition): end for topic, partition, end in order["share"]}
+    print(asyncio.run(_load_share(MetricsSettings(**order["settings"]), order["schema"], share)))
+
+
+async def replay(settings: MetricsSettings, *, grace_seconds: float = 3.0, processes: int = 2) -> Report:
     started = time.monotonic()
     schema = f"{settings.db_schema}_r{datetime.now(UTC):%Y%m%d%H%M%S%f}"
     await db.migrate(settings.database_url, schema, [CHASSIS_MIGRATIONS, MIGRATIONS])
     pool = await db.create_pool(settings.database_url, schema, max_size=3)
-    # Bounded fetches keep the resident memory low (a few MiB of records in flight).
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        enable_auto_commit=False,
-        max_partition_fetch_bytes=256 * 1024,
-        fetch_max_bytes=4 * 1024 * 1024,
-    )
+    consumer = _consumer(settings)
     await consumer.start()
     try:
         partitions = await _partitions(settings)
         consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
+        starts: Offsets = await consumer.beginning_offsets(partitions)
         ends: Offsets = await consumer.end_offsets(partitions)
         live = await _live_offsets(settings)
         target = {tp: max(ends.get(tp, 0), live.get(tp, 0)) for tp in partitions}
+        mine, *others = _shares(target, starts, processes)
         async with BulkLoad(pool, settings.service_name) as load:
-            events = await _consume_until(consumer, target, load.copy)
+            # This process reads one share of the partitions, the others the rest.
+            consumer.assign(list(mine))
+            await consumer.seek_to_beginning(*mine)
+            async with asyncio.TaskGroup() as shares:  # one fails, the others are stopped
+                loads = [shares.create_task(_load_share_elsewhere(settings, schema, share)) for share in others]
+                loads.append(shares.create_task(_consume_until(consumer, mine, load.copy)))
+            events = sum(done.result() for done in loads)
             elapsed = time.monotonic() - started
             log.info("read %d events into %s at %.1f s; building its indexes", events, schema, elapsed)
         log.info("indexes built at %.1f s", time.monotonic() - started)
@@ -166,6 +242,9 @@ async def replay(settings: MetricsSettings, *, grace_seconds: float = 3.0) -> Re
             await switch(conn, schema)
         log.info("switched the live read models from %s to %s", previous, schema)
         await asyncio.sleep(grace_seconds)
+        consumer.assign(partitions)  # every partition, from where the shares ended
+        for tp in partitions:
+            consumer.seek(tp, target[tp])
         events += await _consume_until(consumer, await _live_offsets(settings), apply)
     finally:
         await consumer.stop()
@@ -182,11 +261,14 @@ def _tune_garbage_collector() -> None:
     gc.set_threshold(20_000, 20, 100)
 
 
-def main(grace_seconds: float = typer.Option(3.0, help="Wait after the switch before the last catch-up.")) -> None:
+def main(
+    grace_seconds: float = typer.Option(3.0, help="Wait after the switch before the last catch-up."),
+    processes: int = typer.Option(2, min=1, help="Processes reading the topics (one per core is best)."),
+) -> None:
     """Rebuild the metrics read models from the topics into a fresh schema and switch to it."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     _tune_garbage_collector()
-    report = asyncio.run(replay(MetricsSettings(), grace_seconds=grace_seconds))
+    report = asyncio.run(replay(MetricsSettings(), grace_seconds=grace_seconds, processes=processes))
     typer.echo(
         f"replayed {report.events} events into {report.schema} in {report.seconds:.1f} s (was {report.previous_schema})"
     )
