@@ -269,9 +269,9 @@ def main(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     _tune_garbage_collector()
     report = asyncio.run(replay(MetricsSettings(), grace_seconds=grace_seconds, processes=processes))
-    typer.echo(
-        f"replayed {report.events} events into {report.schema} in {report.seconds:.1f} s (was {report.previous_schema})"
-    )
+    # In a database with no read models yet, the fresh schema was the first: there was none before.
+    before = "none before" if report.previous_schema == report.schema else f"was {report.previous_schema}"
+    typer.echo(f"replayed {report.events} events into {report.schema} in {report.seconds:.1f} s ({before})")
 
 
 def cli() -> None:
