@@ -28,7 +28,7 @@ from metrics.read_models.programmes import programme_of, record_programmes
 log = logging.getLogger(__name__)
 
 BULK_TABLES = ("processed_events", "facts", "application_programmes")
-"""Every table the metrics projections write, in the order their keys are rebuilt."""
+"""Every table the metrics projections write."""
 
 
 def _programmes(batch: Sequence[Received]) -> dict[UUID, str]:
@@ -54,16 +54,12 @@ async def apply_batch(conn: asyncpg.Connection, consumer: str, batch: Sequence[R
         [r.type for r in unique.values()],
     )
     fresh = [unique[row["event_id"]] for row in inserted]
-    rows = [row for received in fresh for row in fact_rows(received.event, received)]
+    rows = [row for received in fresh for row in fact_rows(received)]
     if rows:
         await conn.copy_records_to_table("facts", records=rows, columns=FACT_COLUMNS)
     if programmes := _programmes(fresh):
         await record_programmes(conn, programmes.items())
     return len(fresh)
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 async def copy_batch(conn: asyncpg.Connection, consumer: str, batch: Sequence[Received]) -> int:
@@ -75,7 +71,7 @@ async def copy_batch(conn: asyncpg.Connection, consumer: str, batch: Sequence[Re
             records=[(consumer, r.id, r.type) for r in batch],
             columns=("consumer", "event_id", "event_type"),
         )
-        facts = [row for received in batch for row in fact_rows(received.event, received)]
+        facts = [row for received in batch for row in fact_rows(received)]
         if facts:
             await conn.copy_records_to_table("facts", records=facts, columns=FACT_COLUMNS)
         if programmes := _programmes(batch):
@@ -95,55 +91,45 @@ class _Index:
 
 
 class BulkLoad:
-    """Loads a fresh schema's read models (the pool's search_path) without keys or
-    indexes, then builds them:
+    """Drops a fresh schema's keys and indexes (the pool's search_path), and builds
+    them when the block ends:
 
-        async with BulkLoad(pool, consumer) as load:
-            await load.copy(batch)  # as many as there are, or copy_batch() on other connections
+        async with BulkLoad(pool):
+            await copy_batch(conn, consumer, batch)  # as many as there are, on any connections
     """
 
-    def __init__(self, pool: asyncpg.Pool, consumer: str) -> None:
+    def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
-        self._consumer = consumer
         self._indexes: list[_Index] = []
-        self._conn: asyncpg.pool.PoolConnectionProxy | None = None
 
     async def __aenter__(self) -> BulkLoad:
-        self._conn = conn = await self._pool.acquire()
-        await conn.execute("SET synchronous_commit = off")  # nothing reads this schema yet
-        rows = await conn.fetch(
-            """
-            SELECT i.indrelid::regclass::text AS table, i.indexrelid::regclass::text AS name,
-                   pg_get_indexdef(i.indexrelid) AS definition,
-                   CASE c.contype WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' END AS key,
-                   array(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, n)
-                         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-                         ORDER BY k.n)::text[] AS columns
-            FROM pg_index i
-            LEFT JOIN pg_constraint c
-                   ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u')
-            WHERE i.indrelid = ANY($1::text[]::regclass[])
-            """,
-            list(BULK_TABLES),
-        )
-        self._indexes = [_Index(r["table"], r["name"], r["definition"], r["key"], r["columns"]) for r in rows]
-        async with conn.transaction():
-            for index in self._indexes:
-                if index.key:
-                    await conn.execute(f"ALTER TABLE {_quote(index.table)} DROP CONSTRAINT {_quote(index.name)}")
-                else:
-                    await conn.execute(f"DROP INDEX {_quote(index.name)}")
+        async with self._pool.acquire() as conn:
+            # Names come back quoted where SQL needs it (regclass output, quote_ident).
+            rows = await conn.fetch(
+                """
+                SELECT i.indrelid::regclass::text AS table, i.indexrelid::regclass::text AS name,
+                       pg_get_indexdef(i.indexrelid) AS definition,
+                       CASE c.contype WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' END AS key,
+                       array(SELECT quote_ident(a.attname) FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, n)
+                             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                             ORDER BY k.n)::text[] AS columns
+                FROM pg_index i
+                LEFT JOIN pg_constraint c
+                       ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u')
+                WHERE i.indrelid = ANY($1::text[]::regclass[])
+                """,
+                list(BULK_TABLES),
+            )
+            self._indexes = [_Index(r["table"], r["name"], r["definition"], r["key"], r["columns"]) for r in rows]
+            async with conn.transaction():
+                for index in self._indexes:
+                    if index.key:  # a key's index goes with its constraint
+                        await conn.execute(f"ALTER TABLE {index.table} DROP CONSTRAINT {index.name}")
+                    else:
+                        await conn.execute(f"DROP INDEX {index.name}")
         return self
 
-    async def copy(self, batch: Sequence[Received]) -> int:
-        """Add a batch's rows on this load's own connection; return its size."""
-        assert self._conn is not None, "use BulkLoad as an async context manager"
-        return await copy_batch(self._conn, self._consumer, batch)
-
     async def __aexit__(self, *exc_info: Any) -> None:
-        if self._conn is not None:
-            await self._pool.release(self._conn)
-            self._conn = None
         if exc_info[0] is None:  # else the schema is abandoned: nothing to build
             await self.build_indexes()
 
@@ -155,8 +141,7 @@ class BulkLoad:
             for index in self._indexes:
                 if index.key:
                     await conn.execute(
-                        f"ALTER TABLE {_quote(index.table)} ADD CONSTRAINT {_quote(index.name)} "
-                        f"{index.key} USING INDEX {_quote(index.name)}"
+                        f"ALTER TABLE {index.table} ADD CONSTRAINT {index.name} {index.key} USING INDEX {index.name}"
                     )
 
     async def _build(self, index: _Index) -> None:
@@ -166,8 +151,8 @@ class BulkLoad:
                 await conn.execute(index.definition)
             except asyncpg.UniqueViolationError:
                 # Rows of events read twice: keep the first, as the per-event consumer does.
-                table = _quote(index.table)
-                same_key = " AND ".join(f"later.{c} = earlier.{c}" for c in map(_quote, index.columns))
+                table = index.table
+                same_key = " AND ".join(f"later.{c} = earlier.{c}" for c in index.columns)
                 status = await conn.execute(
                     f"DELETE FROM {table} AS later USING {table} AS earlier"
                     f" WHERE {same_key} AND later.ctid > earlier.ctid"

@@ -75,14 +75,21 @@ async def _live_offsets(settings: MetricsSettings, attempts: int = 20) -> Offset
     return {tp: meta.offset for tp, meta in committed.items() if meta.offset >= 0}
 
 
-async def _partitions(settings: MetricsSettings) -> list[TopicPartition]:
+async def _extent(settings: MetricsSettings) -> tuple[Offsets, Offsets]:
+    """The first and next offsets of every partition of the contract topics."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     await admin.start()
     try:
         described = await admin.describe_topics(list(topics.ALL))
     finally:
         await admin.close()
-    return [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+    partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+    consumer = _consumer(settings)
+    await consumer.start()
+    try:
+        return await consumer.beginning_offsets(partitions), await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
 
 
 def _parse(records: list[ConsumerRecord[bytes, bytes]]) -> list[Received]:
@@ -158,19 +165,31 @@ def _shares(target: Offsets, starts: Offsets, processes: int) -> list[Offsets]:
     return [share for share in shares if share] or [{}]
 
 
-async def _load_share(settings: MetricsSettings, schema: str, share: Offsets) -> int:
-    """Copy one share of the partitions into `schema`, from their beginning."""
+async def _read(settings: MetricsSettings, target: Offsets, write: Write, start: Offsets | None = None) -> int:
+    """Write the records of `target`'s partitions from `start` (their beginning
+    by default) up to `target`, with a consumer of its own."""
     consumer = _consumer(settings)
     await consumer.start()
-    pool = await db.create_pool(settings.database_url, schema, max_size=1)
     try:
-        consumer.assign(list(share))
-        await consumer.seek_to_beginning(*share)
-        async with pool.acquire() as conn:
-            await conn.execute("SET synchronous_commit = off")  # nothing reads this schema yet
-            return await _consume_until(consumer, share, lambda batch: copy_batch(conn, settings.service_name, batch))
+        consumer.assign(list(target))
+        if start is None:
+            await consumer.seek_to_beginning(*target)
+        else:
+            for tp in target:
+                consumer.seek(tp, start[tp])
+        return await _consume_until(consumer, target, write)
     finally:
         await consumer.stop()
+
+
+async def _load_share(settings: MetricsSettings, schema: str, share: Offsets) -> int:
+    """Copy one share of the partitions into `schema` (a `BulkLoad`), from their beginning."""
+    pool = await db.create_pool(settings.database_url, schema, max_size=1)
+    try:
+        async with pool.acquire() as conn:
+            await conn.execute("SET synchronous_commit = off")  # nothing reads this schema yet
+            return await _read(settings, share, lambda batch: copy_batch(conn, settings.service_name, batch))
+    finally:
         await pool.close()
 
 
@@ -211,23 +230,16 @@ async def replay(settings: MetricsSettings, *, grace_seconds: float = 3.0, proce
     schema = f"{settings.db_schema}_r{datetime.now(UTC):%Y%m%d%H%M%S%f}"
     await db.migrate(settings.database_url, schema, [CHASSIS_MIGRATIONS, MIGRATIONS])
     pool = await db.create_pool(settings.database_url, schema, max_size=3)
-    consumer = _consumer(settings)
-    await consumer.start()
     try:
-        partitions = await _partitions(settings)
-        consumer.assign(partitions)
-        starts: Offsets = await consumer.beginning_offsets(partitions)
-        ends: Offsets = await consumer.end_offsets(partitions)
+        starts, ends = await _extent(settings)
         live = await _live_offsets(settings)
-        target = {tp: max(ends.get(tp, 0), live.get(tp, 0)) for tp in partitions}
+        target = {tp: max(end, live.get(tp, 0)) for tp, end in ends.items()}
         mine, *others = _shares(target, starts, processes)
-        async with BulkLoad(pool, settings.service_name) as load:
-            # This process reads one share of the partitions, the others the rest.
-            consumer.assign(list(mine))
-            await consumer.seek_to_beginning(*mine)
+        async with BulkLoad(pool):
+            # This process reads one share of the partitions, workers the others.
             async with asyncio.TaskGroup() as shares:  # one fails, the others are stopped
-                loads = [shares.create_task(_load_share_elsewhere(settings, schema, share)) for share in others]
-                loads.append(shares.create_task(_consume_until(consumer, mine, load.copy)))
+                loads = [shares.create_task(_load_share(settings, schema, mine))]
+                loads += [shares.create_task(_load_share_elsewhere(settings, schema, share)) for share in others]
             events = sum(done.result() for done in loads)
             elapsed = time.monotonic() - started
             log.info("read %d events into %s at %.1f s; building its indexes", events, schema, elapsed)
@@ -242,12 +254,8 @@ async def replay(settings: MetricsSettings, *, grace_seconds: float = 3.0, proce
             await switch(conn, schema)
         log.info("switched the live read models from %s to %s", previous, schema)
         await asyncio.sleep(grace_seconds)
-        consumer.assign(partitions)  # every partition, from where the shares ended
-        for tp in partitions:
-            consumer.seek(tp, target[tp])
-        events += await _consume_until(consumer, await _live_offsets(settings), apply)
+        events += await _read(settings, await _live_offsets(settings), apply, start=target)
     finally:
-        await consumer.stop()
         await pool.close()
     return Report(schema, previous, events, time.monotonic() - started)
 

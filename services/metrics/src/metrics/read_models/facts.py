@@ -198,16 +198,17 @@ FACT_COLUMNS = (
 )
 
 
-def fact_rows(event: Event, received: Received) -> list[tuple[Any, ...]]:
+def fact_rows(received: Received) -> list[tuple[Any, ...]]:
     """The facts of one event as rows of `FACT_COLUMNS` (for INSERT or COPY)."""
+    event = received.event
     fields = vars(event)  # not getattr: a pydantic model's missing attribute is a slow path
     common = (received.id, received.type, received.time, event.territory)
     app, programme = fields.get("application_id"), fields.get("programme")
     return [(*common, *fact, app, programme) for fact in facts_of(event)]
 
 
-async def record_facts(conn: asyncpg.Connection, event: Any, received: Received) -> None:
-    rows = fact_rows(event, received)
+async def record_facts(conn: asyncpg.Connection, _: Any, received: Received) -> None:
+    rows = fact_rows(received)
     if rows:
         await conn.executemany(
             f"""
