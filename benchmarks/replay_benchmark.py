@@ -57,9 +57,9 @@ def start_infrastructure(*, wipe: bool) -> dict[str, str]:
 
 
 async def produce(bootstrap: str, n_events: int) -> float:
-    from alize_chassis.topics import ensure_topics, platform_topics
+    from alize_chassis.topics import TopicPolicy, ensure_topics, platform_topics
 
-    await ensure_topics(bootstrap, platform_topics(), partitions=3, replication_factor=1)
+    await ensure_topics(bootstrap, platform_topics(), TopicPolicy(partitions=3, replication_factor=1))
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, max_batch_size=512 * 1024, acks=1)
     await producer.start()
     started = time.perf_counter()

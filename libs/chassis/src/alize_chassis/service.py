@@ -107,6 +107,8 @@ def create_service_app(
         # The relay marks a row published only once every in-sync replica has it.
         acks="all",
         enable_idempotence=True,
+        # Sized to the largest record a topic accepts (a dead letter), not aiokafka's 1 MiB.
+        max_request_size=settings.topic_policy.producer_max_request_bytes,
     )
     if publishes:
         declare_publishers(broker, settings.service_name)
@@ -142,12 +144,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     rt: Runtime = app.state.runtime
     settings = rt.settings
     await db.migrate(settings.database_url, settings.db_schema, [CHASSIS_MIGRATIONS, app.state.migrations_dir])
-    await ensure_topics(
-        settings.kafka_bootstrap_servers,
-        platform_topics(),
-        settings.kafka_partitions,
-        settings.kafka_replication_factor,
-    )
+    await ensure_topics(settings.kafka_bootstrap_servers, platform_topics(), settings.topic_policy)
     rt._pool = await db.create_pool(settings.database_url, settings.db_schema, max_size=settings.db_pool_max_size)
     relay = None
     try:

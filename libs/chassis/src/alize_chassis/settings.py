@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from alize_chassis.topics import TopicPolicy
+
 
 class ServiceSettings(BaseSettings):
     """Common settings. Each service names its own `service_name` and `db_schema`.
@@ -19,8 +21,17 @@ class ServiceSettings(BaseSettings):
     database_url: str = Field(default="postgresql://postgres@127.0.0.1:55432/alize")
     db_schema: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
     db_pool_max_size: int = 10
-    kafka_partitions: int = Field(default=3, description="For topics this service creates.")
-    kafka_replication_factor: int = 1
+    kafka_partitions: int = Field(default=3, ge=1, description="For topics this service creates.")
+    kafka_replication_factor: int = Field(default=1, ge=1)
+    kafka_retention_ms: int = Field(
+        default=-1,
+        ge=-1,
+        description="How long topics keep events; -1 (the default) keeps them forever. A finite value "
+        "means metrics-replay and subscribers joining later miss older events.",
+    )
+    kafka_max_message_bytes: int = Field(
+        default=1_048_588, ge=64 * 1024, description="The largest record an event topic accepts."
+    )
 
     relay_batch_size: int = 200
     outbox_retention_hours: float = Field(default=168, description="Published outbox rows are kept this long.")
@@ -29,6 +40,15 @@ class ServiceSettings(BaseSettings):
         default=5, ge=1, description="Attempts before a message goes to the dead-letter topic."
     )
     consumer_group_prefix: str = Field(default="alize", description="Consumer groups are '<prefix>.<service>'.")
+
+    @property
+    def topic_policy(self) -> TopicPolicy:
+        return TopicPolicy(
+            partitions=self.kafka_partitions,
+            replication_factor=self.kafka_replication_factor,
+            retention_ms=self.kafka_retention_ms,
+            max_message_bytes=self.kafka_max_message_bytes,
+        )
 
     @property
     def consumer_group(self) -> str:

@@ -1,14 +1,29 @@
-"""Creates the platform's topics (and their dead-letter topics) at start-up, so
-no service depends on the broker auto-creating them."""
+"""Creates the platform's topics (and their dead-letter topics) at start-up with the
+configuration the platform relies on, and corrects existing ones, so no service
+depends on the broker's defaults.
+
+The topics are the system of record for the read models (`metrics-replay`
+rebuilds them from the topics) and for every subscriber joining later: by
+default they keep every event forever.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 from alize_contracts import topics
+
+log = logging.getLogger(__name__)
+
+DEAD_LETTER_HEADROOM_BYTES = 64 * 1024
+"""How much larger a dead-letter topic's messages may be than its source topic's:
+room for the kafka_dlt-* headers added to a message that was at the limit."""
 
 
 def platform_topics() -> list[str]:
@@ -16,9 +31,57 @@ def platform_topics() -> list[str]:
     return [*topics.ALL, *(topics.dead_letter(t) for t in topics.ALL)]
 
 
-async def ensure_topics(
-    bootstrap_servers: str, names: Iterable[str], partitions: int = 3, replication_factor: int = 1
-) -> None:
+def is_dead_letter(topic: str) -> bool:
+    return topic.endswith(topics.dead_letter(""))
+
+
+class TopicMisconfigured(RuntimeError):
+    """An existing topic the platform cannot correct by itself (the service refuses to start)."""
+
+
+@dataclass(frozen=True)
+class TopicPolicy:
+    """What every platform topic is created with and corrected to at start."""
+
+    partitions: int = 3
+    replication_factor: int = 1
+    retention_ms: int = -1
+    """-1 keeps every event forever (the default): replay and late subscribers need the history."""
+    max_message_bytes: int = 1_048_588
+    """The largest record an event topic accepts (Kafka's own default); producers are
+    sized to it (`producer_max_request_bytes`)."""
+
+    def configs(self, topic: str) -> dict[str, str]:
+        max_bytes = self.max_message_bytes + (DEAD_LETTER_HEADROOM_BYTES if is_dead_letter(topic) else 0)
+        return {
+            "cleanup.policy": "delete",
+            "retention.ms": str(self.retention_ms),
+            "retention.bytes": "-1",
+            # With three replicas or more, an acknowledged write survives losing one.
+            "min.insync.replicas": str(self.replication_factor - 1 if self.replication_factor >= 3 else 1),
+            "max.message.bytes": str(max_bytes),
+        }
+
+    @property
+    def producer_max_request_bytes(self) -> int:
+        """A producer's limit: the largest record it may send (a dead letter)."""
+        return self.max_message_bytes + DEAD_LETTER_HEADROOM_BYTES
+
+
+async def ensure_topics(bootstrap_servers: str, names: Iterable[str], policy: TopicPolicy | None = None) -> None:
+    """Create the missing topics and correct the configuration of existing ones.
+
+    A topic with fewer replicas than the policy asks for cannot be corrected here:
+    the service refuses to start rather than run with weaker durability.
+    """
+    policy = policy or TopicPolicy()
+    names = list(names)
+    if policy.retention_ms >= 0:
+        log.warning(
+            "topics keep events for %d ms only (retention.ms): metrics-replay and subscribers joining later "
+            "will miss older events",
+            policy.retention_ms,
+        )
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
@@ -27,7 +90,60 @@ async def ensure_topics(
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):  # another service won the race
                 await admin.create_topics(
-                    [NewTopic(n, num_partitions=partitions, replication_factor=replication_factor) for n in missing]
+                    [
+                        NewTopic(
+                            n,
+                            num_partitions=policy.partitions,
+                            replication_factor=policy.replication_factor,
+                            topic_configs=policy.configs(n),
+                        )
+                        for n in missing
+                    ]
                 )
+        await _check_replicas(admin, names, policy)
+        await _correct_configs(admin, names, policy)
     finally:
         await admin.close()
+
+
+async def _check_replicas(admin: AIOKafkaAdminClient, names: list[str], policy: TopicPolicy) -> None:
+    for described in await admin.describe_topics(names):
+        partitions = described["partitions"]
+        replicas = min((len(p["replicas"]) for p in partitions), default=0)
+        if replicas < policy.replication_factor:
+            raise TopicMisconfigured(
+                f"topic {described['topic']} has {replicas} replicas, the platform requires "
+                f"{policy.replication_factor} (KAFKA_REPLICATION_FACTOR): reassign its partitions first"
+            )
+        if len(partitions) < policy.partitions:
+            # Adding partitions would move keys to other partitions and break their order.
+            log.warning(
+                "topic %s has %d partitions, fewer than %d: left as it is",
+                described["topic"],
+                len(partitions),
+                policy.partitions,
+            )
+
+
+async def topic_configs(admin: AIOKafkaAdminClient, names: list[str]) -> dict[str, dict[str, str]]:
+    """The configuration the broker reports for each topic (every key, defaults included)."""
+    responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, n) for n in names])
+    found: dict[str, dict[str, str]] = {}
+    for response in responses:
+        for error_code, _message, _type, name, entries in (r[:5] for r in response.resources):
+            if error_code:
+                raise TopicMisconfigured(f"cannot read the configuration of topic {name} (error {error_code})")
+            found[name] = {entry[0]: entry[1] for entry in entries}
+    return found
+
+
+async def _correct_configs(admin: AIOKafkaAdminClient, names: list[str], policy: TopicPolicy) -> None:
+    actual = await topic_configs(admin, names)
+    wrong = [n for n in names if any(actual.get(n, {}).get(k) != v for k, v in policy.configs(n).items())]
+    if not wrong:
+        return
+    for name in wrong:
+        drift = {k: actual[name].get(k) for k, v in policy.configs(name).items() if actual[name].get(k) != v}
+        log.warning("topic %s: correcting %s", name, ", ".join(f"{k}={v}" for k, v in drift.items()))
+    # AlterConfigs sets a topic's whole set of overrides: the platform owns these topics.
+    await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, n, policy.configs(n)) for n in wrong])
