@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 import asyncpg
 from aiokafka import ConsumerRecord
+from aiokafka.errors import KafkaError
 from alize_contracts.topics import dead_letter
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -25,7 +27,7 @@ from faststream.message import StreamMessage
 from opentelemetry import trace
 from pydantic import ValidationError
 
-from alize_chassis.inbox import Handler, Handlers, apply_once
+from alize_chassis.inbox import EventIdConflict, Handler, Handlers, apply_once
 from alize_chassis.wire import Received, UnknownEventType, from_kafka
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ INFRASTRUCTURE_DOWN = (
     asyncpg.PostgresConnectionError,
     asyncpg.CannotConnectNowError,
     asyncpg.InterfaceError,
+    asyncpg.AdminShutdownError,  # the server shut down (or a backend was terminated)
+    asyncpg.CrashShutdownError,
 )
 """Failures of the database itself, not of the message: never dead-lettered."""
 
@@ -69,6 +73,10 @@ async def _raw_body(message: StreamMessage[Any]) -> bytes:
     return message.body
 
 
+_TRIMMED_HEADERS = ("ce_id", "ce_type", "ce_source", "ce_time")
+"""What a dead letter keeps of the original headers when the whole message does not fit."""
+
+
 class Consumer:
     """Subscribes one consumer group to topics and routes events to handlers."""
 
@@ -84,6 +92,7 @@ class Consumer:
         max_attempts: int = 5,
         retry_backoff_seconds: float = 0.2,
         schema_provider: SchemaProvider | None = None,
+        dead_letter_timeout_seconds: float = 15,
     ) -> None:
         self.name = name
         self.group_id = group_id
@@ -93,6 +102,9 @@ class Consumer:
         self._max_attempts = max_attempts
         self._backoff = retry_backoff_seconds
         self._schema = schema_provider
+        self._dead_letter_timeout = dead_letter_timeout_seconds
+        self.skipped_unknown: Counter[str] = Counter()
+        """Messages of event types outside the contracts this reader knows, by type."""
         broker.subscriber(
             *topics,
             group_id=group_id,
@@ -110,13 +122,23 @@ class Consumer:
         try:
             received = from_kafka(headers, record.key, record.value or b"")
         except UnknownEventType as exc:
-            log.debug("%s ignores event type %s", self.name, exc)
+            # Forward compatibility: a newer producer's type is skipped, but never unseen.
+            self.skipped_unknown[str(exc)] += 1
+            log.info(
+                "%s skips unknown event type %s at %s[%s]@%s (%d of this type so far)",
+                self.name,
+                exc,
+                record.topic,
+                record.partition,
+                record.offset,
+                self.skipped_unknown[str(exc)],
+            )
             return
         except Exception as exc:  # malformed: retrying cannot help
             await self._dead_letter(record, headers, exc)
             return
         handler = self._handlers.get(received.type)
-        if handler is None:
+        if handler is None:  # a contract type this service has no use for
             return
         await self._handle_with_retries(record, headers, received, handler)
 
@@ -143,6 +165,9 @@ class Consumer:
                 # offset stay uncommitted and the message come back.
                 if attempt == self._max_attempts:
                     raise
+            except EventIdConflict as exc:  # the same every time: no retry
+                await self._dead_letter(record, headers, exc)
+                return
             except Exception as exc:
                 log.warning(
                     "%s failed on %s %s (attempt %d/%d): %s",
@@ -160,19 +185,26 @@ class Consumer:
 
     async def _dead_letter(self, record: Any, headers: Mapping[str, bytes], exc: Exception) -> None:
         """Park the original message with where it came from and why (Spring Kafka's
-        kafka_dlt-* header names), then let the partition move on."""
-        dlt_headers = {k: v.decode(errors="replace") for k, v in headers.items()}
-        dlt_headers.update(
-            {
-                "kafka_dlt-original-topic": record.topic,
-                "kafka_dlt-original-partition": str(record.partition),
-                "kafka_dlt-original-offset": str(record.offset),
-                "kafka_dlt-original-timestamp": str(record.timestamp),
-                "kafka_dlt-original-consumer-group": self.group_id,
-                "kafka_dlt-exception-fqcn": f"{type(exc).__module__}.{type(exc).__qualname__}",
-                "kafka_dlt-exception-message": _describe(exc),
-            }
-        )
+        kafka_dlt-* header names), then let the partition move on.
+
+        It never loops: a message that does not fit the dead-letter topic as it is
+        goes with its headers trimmed, then as a reference to its offset with no
+        value; if the dead-letter topic takes nothing, the message is parked in the
+        service's own `dead_letters` table. Only a database that is down too makes
+        the message come back (the offset stays uncommitted)."""
+        value: bytes = record.value or b""
+        dlt_headers = {
+            "kafka_dlt-original-topic": record.topic,
+            "kafka_dlt-original-partition": str(record.partition),
+            "kafka_dlt-original-offset": str(record.offset),
+            "kafka_dlt-original-timestamp": str(record.timestamp),
+            "kafka_dlt-original-consumer-group": self.group_id,
+            "kafka_dlt-exception-fqcn": f"{type(exc).__module__}.{type(exc).__qualname__}",
+            "kafka_dlt-exception-message": _describe(exc),
+        }
+        original = {k: v.decode(errors="replace") for k, v in headers.items()}
+        trimmed = {k: original[k][:256] for k in _TRIMMED_HEADERS if k in original}
+        reference = {"kafka_dlt-original-value-bytes": str(len(value)), "kafka_dlt-value-truncated": "true"}
         log.error(
             "%s dead-letters %s[%s]@%s: %s",
             self.name,
@@ -181,9 +213,53 @@ class Consumer:
             record.offset,
             type(exc).__name__,
         )
-        await self._broker.publish(
-            record.value or b"",
-            topic=dead_letter(record.topic),
-            key=record.key,
-            headers=dlt_headers,
+        forms = (
+            ("whole", {**original, **dlt_headers}, value),
+            ("with its headers trimmed", {**trimmed, **dlt_headers}, value),
+            ("as a reference to its offset", {**trimmed, **dlt_headers, **reference}, b""),
+        )
+        for form, form_headers, form_value in forms:
+            try:
+                async with asyncio.timeout(self._dead_letter_timeout):
+                    await self._broker.publish(
+                        form_value, topic=dead_letter(record.topic), key=record.key, headers=form_headers
+                    )
+            except (KafkaError, TimeoutError) as failure:
+                log.warning(
+                    "%s could not dead-letter %s[%s]@%s %s: %s",
+                    self.name,
+                    record.topic,
+                    record.partition,
+                    record.offset,
+                    form,
+                    type(failure).__name__,
+                )
+                continue
+            if form != "whole":
+                log.warning(
+                    "%s dead-lettered %s[%s]@%s %s", self.name, record.topic, record.partition, record.offset, form
+                )
+            return
+        await self._park_in_database(record, {**original, **dlt_headers}, value)
+
+    async def _park_in_database(self, record: Any, headers: dict[str, str], value: bytes) -> None:
+        await self._pool().execute(
+            """
+            INSERT INTO dead_letters (consumer_group, topic, "partition", "offset", key, headers, value)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
+            """,
+            self.group_id,
+            record.topic,
+            record.partition,
+            record.offset,
+            record.key,
+            headers,
+            value,
+        )
+        log.error(
+            "%s parked %s[%s]@%s in its dead_letters table: the dead-letter topic took nothing",
+            self.name,
+            record.topic,
+            record.partition,
+            record.offset,
         )

@@ -49,19 +49,31 @@ class Handlers:
         return self._by_type.keys()
 
 
+class EventIdConflict(Exception):
+    """An event id already processed arrives with a different body: not a redelivery
+    but two different events under one id (a producer bug or a forgery)."""
+
+
 async def apply_once(conn: asyncpg.Connection, consumer: str, received: Received, handler: Handler) -> bool:
     """Inside the caller's transaction: apply `handler` unless this consumer has
-    already processed the event. Returns False when the event was a duplicate."""
+    already processed the event. Returns False when the event was a redelivery;
+    raises EventIdConflict when its id was processed with another body."""
     inserted = await conn.fetchval(
         """
-        INSERT INTO processed_events (consumer, event_id, event_type) VALUES ($1, $2, $3)
+        INSERT INTO processed_events (consumer, event_id, event_type, digest) VALUES ($1, $2, $3, $4)
         ON CONFLICT DO NOTHING RETURNING true
         """,
         consumer,
         received.id,
         received.type,
+        received.digest,
     )
     if not inserted:
+        first = await conn.fetchval(
+            "SELECT digest FROM processed_events WHERE consumer = $1 AND event_id = $2", consumer, received.id
+        )
+        if first is not None and first != received.digest:
+            raise EventIdConflict(f"event {received.id} was processed before with a different body")
         return False
     await handler(conn, received.event, received)
     return True

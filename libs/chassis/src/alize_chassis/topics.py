@@ -100,8 +100,10 @@ async def ensure_topics(bootstrap_servers: str, names: Iterable[str], policy: To
                         for n in missing
                     ]
                 )
-        await _check_replicas(admin, names, policy)
-        await _correct_configs(admin, names, policy)
+        # Topics created just now have the policy already (and may not be in the metadata yet).
+        if present := [n for n in names if n in existing]:
+            await _check_replicas(admin, present, policy)
+            await _correct_configs(admin, present, policy)
     finally:
         await admin.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import NamedTuple
 from uuid import UUID
@@ -54,6 +55,12 @@ class Received(NamedTuple):
     source: str
     time: datetime | None
     event: Event
+    digest: bytes
+    """A digest of the message's value: the same event id with another body is a conflict."""
+
+
+def body_digest(value: bytes) -> bytes:
+    return hashlib.blake2b(value, digest_size=16).digest()
 
 
 class MalformedEvent(ValueError):
@@ -96,4 +103,5 @@ def from_kafka(headers: dict[str, bytes], key: bytes | None, value: bytes) -> Re
         source=raw_source.decode(),
         time=datetime.fromisoformat(time.decode()) if time else None,
         event=model.model_validate_json(value),
+        digest=body_digest(value),
     )

@@ -6,8 +6,9 @@ Two ways, both writing exactly what the per-event consumer writes:
 - `BulkLoad`, on a fresh schema nobody reads yet: its keys and indexes are
   dropped, every batch is only COPYed, then the rows of events read twice (a
   relay republishing after a crash) are removed, keeping the first as the
-  per-event consumer would, and the keys and indexes are built once. This is
-  PostgreSQL's own advice for populating a database.
+  per-event consumer would (it dead-letters an id that comes back with another
+  body, so keeping the first matches it too), and the keys and indexes are
+  built once. This is PostgreSQL's own advice for populating a database.
 """
 
 from __future__ import annotations
@@ -45,13 +46,14 @@ async def apply_batch(conn: asyncpg.Connection, consumer: str, batch: Sequence[R
     unique = {received.id: received for received in batch}  # a redelivery inside one batch
     inserted = await conn.fetch(
         """
-        INSERT INTO processed_events (consumer, event_id, event_type)
-        SELECT $1, e.id, e.type FROM unnest($2::text[], $3::text[]) AS e(id, type)
+        INSERT INTO processed_events (consumer, event_id, event_type, digest)
+        SELECT $1, e.id, e.type, e.digest FROM unnest($2::text[], $3::text[], $4::bytea[]) AS e(id, type, digest)
         ON CONFLICT DO NOTHING RETURNING event_id
         """,
         consumer,
         list(unique),
         [r.type for r in unique.values()],
+        [r.digest for r in unique.values()],
     )
     fresh = [unique[row["event_id"]] for row in inserted]
     rows = [row for received in fresh for row in fact_rows(received)]
@@ -68,8 +70,8 @@ async def copy_batch(conn: asyncpg.Connection, consumer: str, batch: Sequence[Re
     async with conn.transaction():
         await conn.copy_records_to_table(
             "processed_events",
-            records=[(consumer, r.id, r.type) for r in batch],
-            columns=("consumer", "event_id", "event_type"),
+            records=[(consumer, r.id, r.type, r.digest) for r in batch],
+            columns=("consumer", "event_id", "event_type", "digest"),
         )
         facts = [row for received in batch for row in fact_rows(received)]
         if facts:
