@@ -4,16 +4,20 @@ as CloudEvents with the saved trace context, marks them, and old rows are purged
 from __future__ import annotations
 
 import asyncio
+import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
+from aiokafka import AIOKafkaConsumer
 from alize_chassis import db, outbox
 from alize_chassis.db import CHASSIS_MIGRATIONS
 from alize_chassis.telemetry import configure_tracing
+from alize_chassis.topics import ensure_topics
 from alize_contracts import ApplicationSubmitted, Jobs, topics
 from devstack.infra import Infra
-from devstack.testing import find_message
+from devstack.testing import eventually, find_message
 from faststream.kafka import KafkaBroker
 from opentelemetry import trace
 
@@ -94,3 +98,106 @@ async def test_the_relay_stops_when_a_notification_arrives_as_it_is_cancelled(
     finally:
         await relay.stop()
         await pool.close()
+
+
+async def test_two_relays_publish_each_row_once_when_the_lock_holders_connection_is_killed_under_load(
+    infrastructure: Infra, database_url: str, isolation_id: str
+) -> None:
+    """Two instances of a service, rows added all along, and the leader's lock
+    connection terminated (an idle reaper, a failover, a proxy): the other takes
+    over and no row reaches Kafka twice; both stop within 10 s."""
+    bootstrap = infrastructure.kafka_bootstrap_servers
+    topic = f"test.relay.{isolation_id}"
+    lock = f"relay-pair-{isolation_id}"
+    await ensure_topics(bootstrap, [topic])
+    await db.migrate(database_url, "relay_pair", [CHASSIS_MIGRATIONS])
+    pools = [await db.create_pool(database_url, "relay_pair") for _ in range(2)]
+    brokers = [KafkaBroker(bootstrap) for _ in range(2)]
+    relays = [
+        outbox.OutboxRelay(pool, broker, lock_name=lock, batch_size=20, poll_seconds=0.1)
+        for pool, broker in zip(pools, brokers, strict=True)
+    ]
+    added: list[str] = []
+
+    async def add_rows(count: int) -> None:
+        for n in range(count):
+            event_id = str(uuid4())
+            await pools[0].execute(
+                """
+                INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers)
+                VALUES ($1, $2, $3, 'test.v1', $4, $5)
+                """,
+                UUID(event_id),
+                topic,
+                f"key-{n % 7}",
+                {"n": n},
+                {"ce_id": event_id},
+            )
+            await pools[0].execute("SELECT pg_notify($1, '')", outbox.NOTIFY_CHANNEL)
+            added.append(event_id)
+            await asyncio.sleep(0.003)
+
+    async def lock_holder() -> int | None:
+        pid: int | None = await pools[0].fetchval(
+            """
+            SELECT pid FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND objid = hashtext($1)::oid
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """,
+            lock,
+        )
+        return pid
+
+    try:
+        for broker in brokers:
+            await broker.start()
+        for relay in relays:
+            await relay.start()
+        load = asyncio.create_task(add_rows(600))
+        first = await eventually(lock_holder, lambda pid: pid is not None, timeout=10)
+        assert first is not None
+        await eventually(
+            lambda: pools[0].fetchval("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL"),
+            lambda n: n >= 100,
+            timeout=30,
+        )
+        assert await pools[0].fetchval("SELECT pg_terminate_backend($1)", first)
+        second = await eventually(lock_holder, lambda pid: pid not in (None, first), timeout=20)
+        assert second not in (None, first), "nobody took the lock over"
+        await load
+        unpublished = "SELECT count(*) FROM outbox WHERE published_at IS NULL"
+        assert await eventually(lambda: pools[0].fetchval(unpublished), lambda n: n == 0, timeout=30) == 0
+    finally:
+        timings = []
+        for relay in relays:
+            started = time.monotonic()
+            await relay.stop()
+            timings.append(time.monotonic() - started)
+        for broker in brokers:
+            await broker.stop()
+        for pool in pools:
+            await pool.close()
+
+    published = Counter(h["ce_id"].decode() for h in await _headers_of_all(bootstrap, topic))
+    assert set(published) == set(added)
+    assert [event_id for event_id, n in published.items() if n > 1] == []
+    assert all(t < 10 for t in timings), timings
+
+
+async def _headers_of_all(bootstrap: str, topic: str) -> list[dict[str, bytes]]:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        await eventually(lambda: _noop(), lambda _: bool(consumer.assignment()), timeout=10)
+        ends = await consumer.end_offsets(list(consumer.assignment()))
+        found = []
+        while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                found += [dict(r.headers or ()) for r in records]
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def _noop() -> None:
+    await asyncio.sleep(0.05)

@@ -66,12 +66,22 @@ async def purge_published(pool: asyncpg.Pool, retention: timedelta) -> int:
 _TRACE_HEADERS = ("traceparent", "tracestate", "baggage")
 
 
+class LeadershipLost(Exception):
+    """The connection holding the relay's lock is gone: another instance may lead now."""
+
+
 class OutboxRelay:
     """Publishes outbox rows in commit order and marks them published.
 
-    One relay per service is active at a time (a PostgreSQL advisory lock), so
-    the events of one aggregate reach Kafka in the order they were recorded.
-    A crash between publish and mark republishes: consumers are idempotent.
+    One relay per service publishes at a time, provably:
+    - the leader holds a PostgreSQL advisory lock on a connection of its own and
+      publishes only while that connection lives (checked before every batch and
+      every row): the lock lives exactly as long as its session;
+    - a batch's rows stay locked (FOR UPDATE) until they are marked published,
+      so an instance that takes the lock over while the last leader finishes its
+      in-flight row waits for that row's mark instead of publishing it again.
+    A crash between publish and mark still republishes that row (at least once;
+    consumers are idempotent), but losing the lock never does.
     """
 
     def __init__(
@@ -82,12 +92,14 @@ class OutboxRelay:
         lock_name: str,
         batch_size: int = 200,
         poll_seconds: float = 1.0,
+        stop_timeout_seconds: float = 5.0,
     ) -> None:
         self._pool = pool
         self._broker = broker
         self._lock_name = lock_name
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
+        self._stop_timeout = stop_timeout_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -95,9 +107,13 @@ class OutboxRelay:
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay:{self._lock_name}")
 
     async def stop(self) -> None:
+        """Stop within `stop_timeout_seconds` whatever the relay is doing."""
         if self._task:
             self._task.cancel()
-            await asyncio.wait([self._task])  # its CancelledError is expected; the caller's is not swallowed
+            # Its CancelledError is expected; the caller's is not swallowed.
+            done, _ = await asyncio.wait([self._task], timeout=self._stop_timeout)
+            if not done:
+                log.error("outbox relay %s did not stop within %.0f s; abandoned", self._lock_name, self._stop_timeout)
 
     async def _run(self) -> None:
         while True:
@@ -105,20 +121,23 @@ class OutboxRelay:
                 await self._lead()
             except asyncio.CancelledError:
                 raise
+            except LeadershipLost:
+                log.warning("outbox relay %s lost its lock's connection; stopped publishing", self._lock_name)
+                await asyncio.sleep(self._poll_seconds)
             except Exception:
                 log.exception("outbox relay failed; retrying in 1 s")
                 await asyncio.sleep(1)
 
     async def _lead(self) -> None:
-        async with self._pool.acquire() as listener:
-            locked = await listener.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", self._lock_name)
+        async with self._pool.acquire() as leader:
+            locked = await leader.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", self._lock_name)
             if not locked:  # another instance relays; try again later
                 await asyncio.sleep(self._poll_seconds * 5)
                 return
-            await listener.add_listener(NOTIFY_CHANNEL, self._on_notify)
             try:
+                await leader.add_listener(NOTIFY_CHANNEL, self._on_notify)
                 while True:
-                    while await self.publish_pending() == self._batch_size:
+                    while await self.publish_pending(leader) == self._batch_size:
                         pass
                     # asyncio.timeout, not wait_for: on Python 3.11, wait_for swallows a
                     # cancellation that arrives as the event is set, and stop() hangs.
@@ -127,26 +146,63 @@ class OutboxRelay:
                             await self._wake.wait()
                     self._wake.clear()
             finally:
-                await listener.remove_listener(NOTIFY_CHANNEL, self._on_notify)
-                await listener.execute("SELECT pg_advisory_unlock(hashtext($1))", self._lock_name)
+                await self._let_go(leader)
+
+    async def _let_go(self, leader: asyncpg.Connection) -> None:
+        """Release the lock if its connection still lives. Never raises: an error here
+        would replace the CancelledError of a shutdown and keep the relay running."""
+        if leader.is_closed():
+            return
+        try:
+            async with asyncio.timeout(2):
+                await leader.remove_listener(NOTIFY_CHANNEL, self._on_notify)
+                await leader.execute("SELECT pg_advisory_unlock(hashtext($1))", self._lock_name)
+        except Exception as exc:
+            log.warning("outbox relay %s could not release its lock: %s", self._lock_name, type(exc).__name__)
 
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()
 
-    async def publish_pending(self) -> int:
-        """Publish one batch of unpublished rows; return how many were published."""
-        async with self._pool.acquire() as conn:
+    async def publish_pending(self, leader: asyncpg.Connection | None = None) -> int:
+        """Publish one batch of unpublished rows; return how many were published.
+
+        With `leader` (the connection holding the lock), publish only while it lives.
+        Rows published before a failure, a lost lock or a cancellation are marked
+        all the same: they are on Kafka.
+        """
+        published: list[int] = []
+        stopped: BaseException | None = None
+        async with self._pool.acquire() as conn, conn.transaction():
+            if leader is not None:
+                await self._still_leading(leader)
             rows = await conn.fetch(
                 """
                 SELECT seq, aggregatetype, aggregateid, payload::text AS value, headers
-                FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1
+                FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE
                 """,
                 self._batch_size,
             )
-            for row in rows:
-                await self._publish(row)
-                await conn.execute("UPDATE outbox SET published_at = now() WHERE seq = $1", row["seq"])
-        return len(rows)
+            try:
+                for row in rows:
+                    if leader is not None and leader.is_closed():
+                        raise LeadershipLost(self._lock_name)
+                    await self._publish(row)
+                    published.append(row["seq"])
+            except BaseException as exc:  # re-raised below, once the marks are saved
+                stopped = exc
+            if published:
+                await conn.execute("UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])", published)
+        if stopped is not None:
+            raise stopped
+        return len(published)
+
+    @staticmethod
+    async def _still_leading(leader: asyncpg.Connection) -> None:
+        """The advisory lock lives as long as its session: a live session still holds it."""
+        try:
+            await leader.fetchval("SELECT 1")
+        except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, asyncpg.AdminShutdownError, OSError) as exc:
+            raise LeadershipLost(str(exc)) from exc
 
     async def _publish(self, row: asyncpg.Record) -> None:
         headers: dict[str, str] = dict(row["headers"])
