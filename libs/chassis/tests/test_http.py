@@ -118,6 +118,14 @@ async def test_nothing_of_a_large_refused_value_comes_back(client: httpx.AsyncCl
     assert len(response.content) < 1000
 
 
+async def test_an_unknown_field_is_named_only_when_short_and_plain(client: httpx.AsyncClient) -> None:
+    named = assert_problem(await client.post("/things", json={"count": 1, "colour": 1}), 422)
+    assert named["errors"] == [{"location": "body.colour", "message": "Extra inputs are not permitted"}]
+    for key in (MARKER * 20, f"{MARKER}\n", f"{MARKER}é"):
+        unnamed = assert_problem(await client.post("/things", json={"count": 1, key: 1}), 422)
+        assert unnamed["errors"] == [{"location": "body.…", "message": "Extra inputs are not permitted"}]
+
+
 @pytest.mark.parametrize(
     "body",
     [{"count": False}, {"count": True}, {"count": 1, "amount": True}, {"count": 1, "parts": [{"quantity": False}]}],
