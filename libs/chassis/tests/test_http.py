@@ -160,6 +160,12 @@ async def test_nul_and_invalid_utf8_in_the_path_or_query_are_refused(client: htt
     assert_problem(await client.get(url), 422)
 
 
+async def test_an_unknown_query_parameter_is_refused_and_named(client: httpx.AsyncClient) -> None:
+    body = assert_problem(await client.get("/things?territory=gard&teritory=gard"), 422)
+    assert body["errors"] == [{"location": "query.teritory", "message": "Unknown query parameter"}]
+    assert (await client.get("/things?territory=gard")).status_code == 200
+
+
 async def test_a_nul_in_a_header_is_refused(client: httpx.AsyncClient) -> None:
     assert_problem(await client.get("/things", headers={"x-anything": "a\x00b"}), 422)
 

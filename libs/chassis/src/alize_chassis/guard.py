@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -34,10 +38,31 @@ DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
 
 
 def protect(app: FastAPI, *, max_body_bytes: int) -> None:
-    """Everything the chassis puts between the network and a service's routes."""
+    """Everything the chassis puts between the network and a service's routes (call it before adding them)."""
     install_error_handlers(app)
     document_problems(app)
     app.add_middleware(Guard, max_body_bytes=max_body_bytes)
+    app.router.dependencies.append(Depends(refuse_unknown_query_parameters))
+
+
+def refuse_unknown_query_parameters(request: Request) -> None:
+    """A query parameter the route does not declare is a 422 naming it, as an unknown body field is:
+    `?teritory=gard` must not silently answer for every territory."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return
+    known = {parameter.alias for parameter in _query_parameters(dependant)}
+    unknown = sorted({name for name in request.query_params if name not in known})
+    if unknown:
+        raise RequestValidationError(
+            [{"type": "extra_forbidden", "loc": ("query", name), "msg": "Unknown query parameter"} for name in unknown]
+        )
+
+
+def _query_parameters(dependant: Dependant) -> Iterator[Any]:
+    yield from dependant.query_params
+    for sub in dependant.dependencies:
+        yield from _query_parameters(sub)
 
 
 class Guard:
