@@ -4,6 +4,7 @@ before it reaches a route, the body limit, security headers, the OpenAPI documen
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Annotated, Any
 
 import httpx
@@ -25,6 +26,7 @@ class Part(Strict):
 
 class Thing(Strict):
     count: Annotated[int, Field(ge=0, le=100)]
+    on: date | None = None
     amount: float = 0
     text: Annotated[str, Field(max_length=100_000)] = ""
     parts: list[Part] = Field(default_factory=list)
@@ -135,8 +137,15 @@ async def test_a_boolean_is_not_a_number(client: httpx.AsyncClient, body: dict[s
     assert "not a boolean" in problem["detail"]
 
 
-async def test_numbers_and_text_that_fit_are_accepted(client: httpx.AsyncClient) -> None:
-    response = await client.post("/things", json={"count": 1, "amount": 2.5, "text": "été", "parts": [{"quantity": 0}]})
+@pytest.mark.parametrize("on", [0, 1700000000, 1.5, True])
+async def test_a_number_is_not_a_date(client: httpx.AsyncClient, on: object) -> None:
+    problem = assert_problem(await client.post("/things", json={"count": 1, "on": on}), 422)
+    assert problem["errors"][0]["location"] == "body.on"
+
+
+async def test_numbers_dates_and_text_that_fit_are_accepted(client: httpx.AsyncClient) -> None:
+    body = {"count": 1, "amount": 2.5, "on": "2026-11-23", "text": "été", "parts": [{"quantity": 0}]}
+    response = await client.post("/things", json=body)
     assert response.status_code == 201, response.text
 
 
