@@ -154,6 +154,10 @@ async def test_invalid_json_is_a_problem(client: httpx.AsyncClient) -> None:
     assert body["errors"][0]["message"].startswith("Invalid JSON")
 
 
+async def test_a_body_that_is_not_utf8_is_a_problem(client: httpx.AsyncClient) -> None:
+    assert_problem(await post_raw(client, b'{"count": 1, "text": "\xff' + MARKER.encode() + b'"}'), 400)
+
+
 @pytest.mark.parametrize(
     "url",
     [
