@@ -7,7 +7,8 @@ that breaks its own schema fails the test; the number of requests each service a
 content_type_conformance, response_headers_conformance, response_schema_conformance,
 negative_data_rejection, positive_data_acceptance, missing_required_header, unsupported_method,
 allow_header_conformance, use_after_free, ensure_resource_availability, ignored_auth...); the one
-configured exception is below. The four services take about two and a half minutes together."""
+configured exception is below. The four services take about two and a half minutes together; each
+run's report is kept in .local/schemathesis-<service>.txt."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ import pytest
 import uvicorn
 from alize_contracts import ApplicationSubmitted, Event, Jobs, ProjectApproved
 from alize_contracts.events import AdvanceGranted, ApplicationScreened, CallOpened, PartnerAssignment
-from devstack.infra import Infra
+from devstack.infra import REPO_ROOT, Infra
 from devstack.testing import eventually, publish_event
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
@@ -128,7 +129,9 @@ async def fuzz(service: str, app: FastAPI, seed: Seeder, directory: Path, capsys
         output, _ = await process.communicate()
         took = time.monotonic() - started
     report = f"schemathesis {service}: {counted.requests} requests in {took:.0f} s, exit code {process.returncode}"
-    print(output.decode(errors="replace"))  # shown by pytest when the test fails
+    text = output.decode(errors="replace")
+    print(text)  # shown by pytest when the test fails
+    (REPO_ROOT / ".local" / f"schemathesis-{service}.txt").write_text(text)
     with capsys.disabled():
         print(f"\n{report}")
     assert process.returncode == 0, report

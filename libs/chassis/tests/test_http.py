@@ -190,7 +190,10 @@ async def test_plain_text_in_path_and_query_is_accepted(client: httpx.AsyncClien
 
 async def test_a_body_over_the_limit_is_refused_from_its_content_length(client: httpx.AsyncClient) -> None:
     response = await client.post("/things", json={"count": 1, "text": "x" * 2_000_000})
-    assert_problem(response, 413)
+    assert (
+        assert_problem(response, 413)["detail"]
+        == f"The request body is larger than this service accepts ({LIMIT} bytes)."
+    )
 
 
 async def test_a_chunked_body_over_the_limit_is_refused_as_it_arrives(client: httpx.AsyncClient) -> None:
@@ -206,7 +209,10 @@ async def test_a_chunked_body_over_the_limit_is_refused_as_it_arrives(client: ht
 
     response = await client.post("/things", content=chunks(), headers={"content-type": "application/json"})
     assert "content-length" not in response.request.headers
-    assert_problem(response, 413)
+    assert (
+        assert_problem(response, 413)["detail"]
+        == f"The request body is larger than this service accepts ({LIMIT} bytes)."
+    )
     assert sent < 200  # refused once over the limit, not after reading everything
 
 

@@ -116,7 +116,6 @@ _HTTP_DETAILS = {
     400: "The request body cannot be read.",
     404: "There is nothing at this address.",
     405: "This address does not accept this method.",
-    413: "The request body is larger than this service accepts.",
 }
 
 

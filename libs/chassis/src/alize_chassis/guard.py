@@ -113,7 +113,7 @@ class Guard:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
-                    raise HTTPException(413)
+                    raise HTTPException(413, _too_large(self.max_body_bytes))
             return message
 
         return limited
@@ -130,8 +130,12 @@ def _refusal(scope: Scope, max_body_bytes: int) -> tuple[int, str] | None:
         if b"\x00" in value:
             return 422, f"The header {_header_name(name)} contains a NUL character."
         if name == b"content-length" and value.isdigit() and int(value) > max_body_bytes:
-            return 413, f"The request body is larger than this service accepts ({max_body_bytes} bytes)."
+            return 413, _too_large(max_body_bytes)
     return None
+
+
+def _too_large(max_body_bytes: int) -> str:
+    return f"The request body is larger than this service accepts ({max_body_bytes} bytes)."
 
 
 def _text_problem(data: bytes) -> str | None:
