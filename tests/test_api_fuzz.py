@@ -36,7 +36,7 @@ from starlette.types import Receive, Scope, Send
 pytestmark = pytest.mark.infra
 
 MAX_EXAMPLES = 40  # per operation and phase
-FIRM = "404833048"
+FIRM, CREATED = "404833048", "732829320"  # valid SIRENs: a supported firm, one created through guidance
 TODAY = datetime.now(UTC).date()
 
 # Every check schemathesis has, with the expected statuses of two of them widened where the services
@@ -325,7 +325,20 @@ async def seed_missions(http: httpx.AsyncClient, infrastructure: Infra, territor
         granted_at=approved.decided_at,
         amount_cents=2_000_000,
     )
-    await publish(infrastructure, approved, granted)
+    guided = ProjectApproved(
+        territory=territory,
+        application_id=uuid4(),
+        programme="self_employment",
+        firm_id=None,
+        decided_at=approved.decided_at,
+        skill_days_contracted=0,
+        advance_amount_cents=None,
+        jobs_planned=Jobs(created=1, maintained=0),
+        session_id=approved.session_id,
+        baseline_headcount=0,
+        partners=[],
+    )
+    await publish(infrastructure, approved, granted, guided)
     application = str(approved.application_id)
     missions = await eventually(lambda: http.get("/missions", params={"application_id": application}), _some)
     advances = await eventually(lambda: http.get("/advances", params={"application_id": application}), _some)
@@ -347,17 +360,24 @@ async def seed_missions(http: httpx.AsyncClient, infrastructure: Infra, territor
         "/counsellors", json={"territory": territory, "full_name": "Inès Blanc", "email": "ines.blanc@example.org"}
     )
     assert counsellor.status_code == 201, counsellor.text
+    track = str(guided.application_id)
+    await eventually(lambda: http.get("/guidance", params={"territory": territory}), _some)
+    session = {"counsellor_id": counsellor.json()["counsellor_id"], "held_on": str(TODAY), "days": 1}
+    assert (await http.post(f"/guidance/{track}/sessions", json=session)).status_code == 201
+    created = {"outcome": "firm_created", "recorded_on": str(TODAY), "firm_id": CREATED, "created_on": str(TODAY)}
+    outcome = await http.post(f"/guidance/{track}/outcome", json=created)
+    assert outcome.status_code == 201, outcome.text
     return {
         "path.territory": [territory],
         "query.territory": [territory],
         "body.territory": [territory],
         "path.mission_id": [mission_id],
-        "path.application_id": [application],
-        "query.application_id": [application],
+        "path.application_id": [application, track],
+        "query.application_id": [application, track],
         "path.advance_id": [advances.json()[0]["advance_id"]],
         "path.day_id": [day.json()["day_id"]],
         "body.counsellor_id": [counsellor.json()["counsellor_id"]],
-        "path.firm_id": [FIRM],
+        "path.firm_id": [CREATED, FIRM],
         "header.Alize-Party": [f"partner:{partner}", f"firm:{FIRM}"],
     }
 
