@@ -44,6 +44,8 @@ TODAY = datetime.now(UTC).date()
 CONFIG = """
 workers = 1
 color = false
+# Keep testing an operation after its first failure, so that one cause does not hide another.
+continue-on-failure = true
 [generation]
 max-examples = {max_examples}
 # Hypothesis derandomised: the same schema and seeded data give the same requests (no seed to pick).
