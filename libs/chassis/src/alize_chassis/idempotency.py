@@ -64,7 +64,7 @@ async def run_once(
                 key,
             )
             if stored["fingerprint"] != digest:
-                raise KeyReused(f"Idempotency-Key {key!r} was already used for a different request")
+                raise KeyReused("this Idempotency-Key was already used for a different request")
             return stored["status_code"], stored["response"]
         response = json.loads(json.dumps(await command(conn), default=str))
         await conn.execute(

@@ -20,7 +20,7 @@ from alize_chassis import db
 from alize_chassis.asyncapi import declare_publishers
 from alize_chassis.consumer import Consumer, SchemaProvider
 from alize_chassis.db import CHASSIS_MIGRATIONS
-from alize_chassis.errors import install_error_handlers
+from alize_chassis.guard import protect
 from alize_chassis.inbox import Handlers
 from alize_chassis.outbox import OutboxRelay, purge_published
 from alize_chassis.settings import ServiceSettings
@@ -98,7 +98,7 @@ def create_service_app(
 ) -> FastAPI:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = FastAPI(title=title, lifespan=_lifespan)
-    install_error_handlers(app)
+    protect(app, max_body_bytes=settings.max_request_body_bytes)
     provider = configure_tracing(f"alize-{settings.service_name}")
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers,
@@ -135,7 +135,13 @@ def create_service_app(
     app.state.periodic = periodic
     for router in routers:
         app.include_router(router)
-    app.add_api_route("/health", _health, methods=["GET"], tags=["operations"])
+    app.add_api_route(
+        "/health",
+        _health,
+        methods=["GET"],
+        tags=["operations"],
+        responses={503: {"description": "The database or Kafka is unreachable; the body says which."}},
+    )
     return app
 
 

@@ -39,6 +39,9 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(
         default=5, ge=1, description="Attempts before a message goes to the dead-letter topic."
     )
+    max_request_body_bytes: int = Field(
+        default=1_048_576, ge=0, description="Larger request bodies are refused with 413, counted as they arrive."
+    )
     consumer_group_prefix: str = Field(default="alize", description="Consumer groups are '<prefix>.<service>'.")
 
     @property
