@@ -25,7 +25,7 @@ TAG=${ALIZE_IMAGE_TAG:-local}
 SERVICES=(intake committee missions metrics)
 SUITE=bookworm
 MIRROR=http://deb.debian.org/debian
-BASE_PACKAGES=python3,python3-venv,ca-certificates
+BASE_PACKAGES=python3,python3-venv,ca-certificates,passwd
 BASE_MAX_AGE_DAYS=7
 
 log() { printf '[images] %s\n' "$*" >&2; }
