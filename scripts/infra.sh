@@ -111,6 +111,8 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
+# Events are kept forever (replay, lineage, late subscribers): topics default to no time limit.
+log.retention.ms=-1
 PROPS
   cat > "$STATE/kafka/log4j.properties" <<PROPS
 log4j.rootLogger=WARN, file
