@@ -10,9 +10,9 @@
 #
 # 1. mmdebstrap makes a bookworm rootfs with python3, python3-venv and
 #    ca-certificates (plus the host's own CAs from /usr/local/share/ca-certificates,
-#    so builds work behind a TLS-inspecting proxy). Cached in .local/images/
-#    for a week, keyed by its package list.
-# 2. podman imports it as localhost/alize-base:<key>.
+#    so builds work behind a TLS-inspecting proxy). Cached in .local/images/,
+#    keyed by its package list and the week (renewed weekly for security updates).
+# 2. podman imports it as localhost/alize-base:<key> (once there, the tar is not read).
 # 3. buildah bud --isolation chroot --build-arg BASE_IMAGE=<that> builds
 #    localhost/alize-<service>:$ALIZE_IMAGE_TAG (default "local"), keeping layers
 #    so an unchanged image rebuilds in seconds.
@@ -26,7 +26,6 @@ SERVICES=(intake committee missions metrics)
 SUITE=bookworm
 MIRROR=http://deb.debian.org/debian
 BASE_PACKAGES=python3,python3-venv,ca-certificates,passwd
-BASE_MAX_AGE_DAYS=7
 
 log() { printf '[images] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -78,16 +77,16 @@ build_rootfs() {
   mv "$partial" "$tar"
 }
 
-# Sets BASE to the local base image's name, building what is missing.
+# Sets BASE to the local base image's name, building what is missing. The name
+# carries the week, so the base (and its security updates) is renewed weekly.
 ensure_base() {
-  local key tar
-  key=$(base_key)
-  tar=$STATE/base-$SUITE-$key.tar
-  BASE=localhost/alize-base:$SUITE-$key
-  if [ -f "$tar" ] && [ -n "$(find "$tar" -mtime +"$BASE_MAX_AGE_DAYS")" ]; then
-    log "base rootfs older than $BASE_MAX_AGE_DAYS days: rebuilding it (security updates)"
-    rm -f "$tar"
-    podman rmi -f "$BASE" >/dev/null 2>&1 || true
+  local key tar old
+  key=$SUITE-$(base_key)-$(date +%G-w%V)
+  BASE=localhost/alize-base:$key
+  tar=$STATE/base-$key.tar
+  if podman image exists "$BASE"; then
+    log "base image: cached ($BASE)"
+    return
   fi
   if [ -f "$tar" ]; then
     log "base rootfs: cached ($tar)"
@@ -95,16 +94,16 @@ ensure_base() {
     rm -f "$STATE"/base-*.tar
     timed "base rootfs (mmdebstrap)" build_rootfs "$tar"
   fi
-  if podman image exists "$BASE"; then
-    log "base image: cached ($BASE)"
-  else
-    # Python finds pip's and uv's CA bundle through these on any base.
-    timed "base image (podman import)" podman import --quiet \
-      --change "ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt" \
-      --change "ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt" \
-      --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-      "$tar" "$BASE" >/dev/null
-  fi
+  # Python finds pip's and uv's CA bundle through these on any base.
+  timed "base image (podman import)" podman import --quiet \
+    --change "ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt" \
+    --change "ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt" \
+    --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    "$tar" "$BASE" >/dev/null
+  # Earlier bases lose their name; their storage goes with the last image built on them.
+  for old in $(podman images --format '{{.Repository}}:{{.Tag}}' localhost/alize-base); do
+    [ "$old" = "$BASE" ] || podman untag "$old" >/dev/null 2>&1 || true
+  done
 }
 
 build_image() {
@@ -130,6 +129,9 @@ main() {
   for name in "${SERVICES[@]}"; do
     timed "image alize-$name:$TAG" build_image "$name"
   done
+  # Layer caches of builds older than the weekly base are dead weight (untagged,
+  # unused): dropped, so repeated builds do not fill the disk.
+  podman image prune --force --filter until=192h >/dev/null 2>&1 || true
   log "$(printf '%-28s %s' total "$(since "$start")")"
 }
 
