@@ -17,7 +17,10 @@
 #    localhost/alize-<service>:$ALIZE_IMAGE_TAG (default "local"), keeping layers
 #    so an unchanged image rebuilds in seconds.
 # tests/test_images.py starts each image's CMD (pytest -m images).
+# Runs as root (through sudo otherwise): the images go to root's storage, where
+# the test, which needs root for chroot, opens them.
 set -euo pipefail
+[ "$(id -u)" = 0 ] || exec sudo --preserve-env=ALIZE_STATE_DIR,ALIZE_IMAGE_TAG bash "$0" "$@"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${ALIZE_STATE_DIR:-$ROOT/.local}/images
@@ -28,7 +31,6 @@ MIRROR=http://deb.debian.org/debian
 BASE_PACKAGES=python3,python3-venv,ca-certificates,passwd
 
 log() { printf '[images] %s\n' "$*" >&2; }
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 since() { awk -v start="$1" -v now="$(date +%s.%N)" 'BEGIN { printf "%6.1f s", now - start }'; }
 
@@ -48,8 +50,8 @@ install_tools() {
   command -v podman >/dev/null || missing+=(podman)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]} from Debian's packages"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt-get update -qq
+    env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
   # Debian's default ulimits cannot be applied with chroot isolation.
   mkdir -p "$STATE"
@@ -66,7 +68,7 @@ build_rootfs() {
   local tar=$1 partial=${1%.tar}.partial.tar
   rm -rf "$tar" "$partial"
   # The host's extra CAs go into the rootfs' trust store (none on most machines).
-  as_root mmdebstrap --quiet --variant=apt --include="$BASE_PACKAGES" \
+  mmdebstrap --quiet --variant=apt --include="$BASE_PACKAGES" \
     --customize-hook='if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
         cp /usr/local/share/ca-certificates/*.crt "$1/usr/local/share/ca-certificates/";
         chroot "$1" update-ca-certificates >/dev/null 2>&1; fi' \
