@@ -72,7 +72,8 @@ install_kafka() {
 
 # PostgreSQL refuses to run as root: run it as the 'postgres' system user then.
 as_pg_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /: postgres may not enter the current directory.
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 start_postgres() {
