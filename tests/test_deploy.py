@@ -92,6 +92,20 @@ def test_each_service_has_a_dockerfile_that_runs_its_own_app_with_a_healthcheck(
         assert "HEALTHCHECK" in dockerfile and "/health" in dockerfile
 
 
+def test_each_dockerfile_builds_its_venv_where_it_runs_on_one_base() -> None:
+    """Console scripts' shebangs name the venv's path at build time, and its python
+    links to the build stage's interpreter: same path, same base in both stages."""
+    for name in SERVICES:
+        dockerfile = (REPO_ROOT / "services" / name / "Dockerfile").read_text()
+        assert re.search(r"^ARG BASE_IMAGE=python:3\.11-slim$", dockerfile, re.M), name
+        froms = re.findall(r"^FROM (\S+)", dockerfile, re.M)
+        assert froms == ["${BASE_IMAGE}", "${BASE_IMAGE}"], name
+        (workdir,) = re.findall(r"^WORKDIR (\S+)", dockerfile.split("\nFROM ")[1], re.M)
+        (copied,) = re.findall(r"^COPY --from=build (\S+) (\S+)$", dockerfile, re.M)
+        assert copied == (f"{workdir}/.venv", f"{workdir}/.venv"), name
+        assert f"ENV PATH={workdir}/.venv/bin:" in dockerfile, name
+
+
 def test_the_collector_forwards_traces_to_jaeger() -> None:
     config = COLLECTOR_CONFIG
     assert config["service"]["pipelines"]["traces"]["exporters"] == ["otlp/jaeger"]
