@@ -87,6 +87,8 @@ def rootfs(request: pytest.FixtureRequest) -> Iterator[Rootfs]:
     image = f"localhost/alize-{request.param}:{TAG}"
     if shutil.which("buildah") is None:
         _missing("buildah is not installed, so the images cannot be opened")
+    if os.geteuid() != 0:
+        _missing("opening the images (root's buildah storage) and chroot need root")
     inspected = _buildah("inspect", "--type", "image", image, check=False)
     if inspected.returncode != 0:
         _missing(f"image {image} is not built")
