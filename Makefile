@@ -1,6 +1,9 @@
 # The two commands a newcomer needs (see README.md), and a few helpers.
 .PHONY: demo test setup schemas asyncapi lint infra-up infra-down
 
+# scripts/bootstrap.sh installs uv there when none is on PATH (stock Debian: PEP 668).
+export PATH := $(CURDIR)/.local/uv/bin:$(PATH)
+
 demo: ## Start Kafka, PostgreSQL and the four services locally, run the scenario, print the metrics
 	bash scripts/bootstrap.sh
 	uv run --frozen devstack demo

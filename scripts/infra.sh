@@ -11,6 +11,12 @@
 #
 # Ports: ALIZE_PG_PORT (default 55432) and ALIZE_KAFKA_PORT (default 59092),
 # chosen away from the usual ones so a system PostgreSQL or Kafka can coexist.
+#
+# PostgreSQL refuses to run as root, so as root it runs as the 'postgres'
+# system user, which may not be able to enter the checkout (a mode-0700
+# directory, /root): its data then lives in /var/lib/alize-postgres/<hash of
+# this checkout's state directory>/ (owned by postgres; `env` prints it as
+# ALIZE_PG_DATA, `reset` wipes it). Run as another user, it lives in .local/pg/.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,7 +25,12 @@ PG_PORT=${ALIZE_PG_PORT:-55432}
 KAFKA_PORT=${ALIZE_KAFKA_PORT:-59092}
 CONTROLLER_PORT=$((KAFKA_PORT + 1))
 KAFKA_JARS=$STATE/kafka/jars
-PG_DATA=$STATE/pg/data
+if [ "$(id -u)" = 0 ]; then
+  PG_DIR=/var/lib/alize-postgres/$(printf '%s' "$(realpath -m "$STATE")" | sha256sum | head -c 16)
+else
+  PG_DIR=$STATE/pg
+fi
+PG_DATA=$PG_DIR/data
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 
@@ -61,14 +72,21 @@ install_kafka() {
 
 # PostgreSQL refuses to run as root: run it as the 'postgres' system user then.
 as_pg_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /: postgres may not enter the current directory.
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 start_postgres() {
   local bin
   bin=$(pg_bin)
-  mkdir -p "$STATE/pg"
-  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$STATE/pg"; fi
+  stop_legacy_postgres
+  if [ "$(id -u)" = 0 ]; then
+    install -d -m 0755 "$(dirname "$PG_DIR")"
+    install -d -o postgres -g postgres -m 0700 "$PG_DIR"
+    realpath -m "$STATE" > "$PG_DIR/checkout"  # whose cluster this is
+  else
+    mkdir -p "$PG_DIR"
+  fi
   if [ ! -f "$PG_DATA/PG_VERSION" ]; then
     log "initialising a PostgreSQL cluster in $PG_DATA"
     as_pg_owner "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
@@ -76,12 +94,23 @@ start_postgres() {
   if as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
     log "PostgreSQL already running on port $PG_PORT"
   else
-    as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" -l "$STATE/pg/postgres.log" -w -t 60 start \
+    as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/postgres.log" -w -t 60 start \
       -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" >/dev/null
     log "PostgreSQL started on port $PG_PORT"
   fi
   if ! as_pg_owner "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname='alize'" | grep -q 1; then
     as_pg_owner "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres alize
+  fi
+}
+
+# As root, earlier versions kept the cluster in .local/pg too: stop it if it
+# still runs, so it does not hold the port (its data can be deleted).
+stop_legacy_postgres() {
+  local legacy=$STATE/pg/data bin
+  bin=$(pg_bin || true)
+  if [ "$legacy" != "$PG_DATA" ] && [ -n "$bin" ] && [ -f "$legacy/postmaster.pid" ]; then
+    as_pg_owner "$bin/pg_ctl" -D "$legacy" -m fast stop >/dev/null 2>&1 \
+      && log "stopped the PostgreSQL cluster in $legacy (data now in $PG_DATA)" || true
   fi
 }
 
@@ -111,6 +140,8 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
+# Events are kept forever (replay, lineage, late subscribers): topics default to no time limit.
+log.retention.ms=-1
 PROPS
   cat > "$STATE/kafka/log4j.properties" <<PROPS
 log4j.rootLogger=WARN, file
@@ -148,6 +179,7 @@ stop_all() {
     for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     log "Kafka stopped"
   fi
+  stop_legacy_postgres
   bin=$(pg_bin || true)
   if [ -n "$bin" ] && [ -f "$PG_DATA/PG_VERSION" ]; then
     as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 && log "PostgreSQL stopped" || true
@@ -167,7 +199,7 @@ case "${1:-up}" in
   down) stop_all ;;
   reset)
     stop_all
-    rm -rf "$STATE/pg/data" "$STATE/kafka/data"
+    rm -rf "$PG_DATA" "$STATE/kafka/data"
     install_packages; install_kafka; start_postgres; start_kafka; print_env ;;
   env) print_env ;;
   *) echo "usage: $0 install|up|down|reset|env" >&2; exit 2 ;;
