@@ -256,6 +256,10 @@ BAD_INPUTS = [
     ({"project_kind": "lottery"}, "project_kind"),
     ({"contact": {"full_name": "X", "email": "not-an-email"}}, "email"),
     ({"call_id": str(uuid4())}, "is not a known call"),
+    ({"firm_created_on": (TODAY + timedelta(days=1)).isoformat()}, "is in the future"),
+    ({"firm_created_on": "1899-12-31"}, "is before 1900-01-01"),
+    ({"advance_requested_cents": 10_000_000_001}, "advance_requested_cents"),
+    ({"baseline_headcount": 100_001}, "baseline_headcount"),
 ]
 
 
@@ -279,7 +283,14 @@ BAD_CALLS = [
     ),
     ({"opens_on": (TODAY + timedelta(days=40)).isoformat()}, "is before opens_on"),
     ({"skill_days_budget": -1}, "skill_days_budget"),
+    # The event contract's limit (10,000 days) is the API's: the API once allowed 100,000, and
+    # CallOpened then failed to build (500).
+    ({"skill_days_budget": 10_001}, "skill_days_budget"),
+    ({"advances_budget_cents": 10_000_000_001}, "advances_budget_cents"),
     ({"territory": "Indre (36)"}, "territory"),
+    ({"opens_on": "0001-01-01"}, "is before 1900-01-01"),
+    ({"closes_on": "9999-12-31"}, "is more than 5 years ahead"),
+    ({"closes_on": (TODAY + timedelta(days=6 * 366)).isoformat()}, "is more than 5 years ahead"),
 ]
 
 
