@@ -62,6 +62,16 @@ class Case:
     guidance: Guidance | None = None
 
 
+SESSION_DAYS_AGO = 75
+"""The committees sat this many days before the run (their decisions recorded since), so the
+days their missions delivered afterwards (up to 60 days after approval) are in the past, as
+every recorded fact must be."""
+
+
+def session_day() -> date:
+    return datetime.now(UTC).date() - timedelta(days=SESSION_DAYS_AGO)
+
+
 def cases(indre: str = "indre", gard: str = "gard-cevennes") -> list[Case]:
     # fmt: off
     return [
@@ -390,7 +400,7 @@ async def hold_session(
             f"{urls['committee']}/sessions",
             json={
                 "territory": network.territory,
-                "held_on": datetime.now(UTC).date().isoformat(),
+                "held_on": session_day().isoformat(),
                 "quorum": 2,
                 "member_ids": network.members,
             },
@@ -424,7 +434,7 @@ async def run_outcomes(
     if case.skill_days:
         await _run_mission(http, urls, network, case, application_id, outcome, today)
     url = f"{urls['missions']}/applications/{application_id}/job-declarations"
-    for headcount in case.headcounts:  # all as of today (the approval is today too): the last one supersedes
+    for headcount in case.headcounts:  # all as of today: the last one supersedes
         _ok(await http.post(url, json={"as_of": today.isoformat(), "headcount": headcount}))
     if case.advance_cents:
         advances = await until(
@@ -469,6 +479,7 @@ async def _run_mission(
         lambda r: bool(r.json()),
         f"a mission for application {application_id}",
     )
+    approved_on = date.fromisoformat(missions.json()[0]["approved_on"])
     url = f"{urls['missions']}/missions/{missions.json()[0]['mission_id']}"
     partner, host = {"Alize-Party": f"partner:{network.partner_id}"}, {"Alize-Party": f"firm:{case.firm_id}"}
     _ok(
@@ -480,9 +491,9 @@ async def _run_mission(
                     "email": "nadia.benali@example.com",
                     "job_title": "Sales director",
                 },
-                "starts_on": today.isoformat(),
-                "ends_on": (today + timedelta(days=330)).isoformat(),
-                "signed_on": today.isoformat(),
+                "starts_on": approved_on.isoformat(),
+                "ends_on": (approved_on + timedelta(days=330)).isoformat(),
+                "signed_on": approved_on.isoformat(),
             },
         )
     )
@@ -491,7 +502,7 @@ async def _run_mission(
             await http.post(
                 f"{url}/days",
                 headers=partner,
-                json={"worked_on": (today + timedelta(days=offset)).isoformat(), "days": days},
+                json={"worked_on": (approved_on + timedelta(days=offset)).isoformat(), "days": days},
             )
         )
         if (offset, days) in case.disputed:
@@ -506,7 +517,7 @@ async def _run_mission(
             _ok(await http.post(f"{url}/days/{day['day_id']}/confirmation", headers=host))
     if case.skill_days - sum(d for _, d in case.days) < 1:  # a full day more is over the budget
         refused = await http.post(
-            f"{url}/days", headers=partner, json={"worked_on": (today + timedelta(days=200)).isoformat(), "days": 1}
+            f"{url}/days", headers=partner, json={"worked_on": (today - timedelta(days=1)).isoformat(), "days": 1}
         )
         if refused.status_code != 422:
             raise RuntimeError(f"a day over the budget was not refused: {refused.status_code}")
@@ -515,7 +526,7 @@ async def _run_mission(
         await http.post(
             f"{url}/closure",
             headers=host,
-            json={"closed_on": (today + timedelta(days=300)).isoformat(), "satisfaction": 5},
+            json={"closed_on": today.isoformat(), "satisfaction": 5},
         )
     )
 
