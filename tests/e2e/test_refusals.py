@@ -190,7 +190,7 @@ async def test_each_missions_refusal_is_a_clear_4xx_with_no_event_and_no_row(sta
         advance = f"{urls['missions']}/advances/{advances.json()[0]['advance_id']}"
         partner, host = {"Alize-Party": f"partner:{network.partner_id}"}, {"Alize-Party": f"firm:{FIRM}"}
         expert = {"full_name": "Nadia Benali", "email": "nadia.benali@example.com"}
-        start = today - timedelta(days=30)  # after the approval (scenario.SESSION_DAYS_AGO), days in the past
+        start = today  # the approval's day: a day worked is never in the future, nor before the approval
         convention = {
             "expert": expert,
             "starts_on": start.isoformat(),
@@ -222,14 +222,14 @@ async def test_each_missions_refusal_is_a_clear_4xx_with_no_event_and_no_row(sta
             assert message in response.text, (name, response.text)
             assert await _missions_footprint(stack) == before, name
 
-        await refused("unsigned convention", lambda: day(1), 422, "is not signed")
+        await refused("unsigned convention", lambda: day(0), 422, "is not signed")
         assert (
             await http.post(f"{mission}/convention/signature", json={"signed_on": today.isoformat()})
         ).status_code == 200
         await refused("day outside the window", lambda: day(-1), 422, "outside the mission window")
-        await refused("day in the future", lambda: day(31), 422, "is in the future")
-        logged = (await day(1, 0.5)).json()["day_id"]
-        await refused("over the budget", lambda: day(2), 422, "0.5 of 1.0 contracted days left")
+        await refused("day in the future", lambda: day(1), 422, "is in the future")
+        logged = (await day(0, 0.5)).json()["day_id"]
+        await refused("over the budget", lambda: day(0), 422, "0.5 of 1.0 contracted days left")
         await refused(
             "confirmed by the wrong party",
             lambda: http.post(f"{mission}/days/{logged}/confirmation", headers=partner),

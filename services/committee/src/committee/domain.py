@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 from uuid import UUID
@@ -166,13 +166,6 @@ class Session:
     def check_open(self) -> None:
         if self.held_at is not None:
             raise Conflict(f"session {self.id} was already held: its decisions are recorded")
-
-    def decided_at(self, today: date) -> datetime:
-        """When the session's decisions take effect: the day the committee sits (midnight UTC).
-        They are recorded on that day or later, never before it."""
-        if self.held_on > today:
-            raise Conflict(f"session {self.id} sits on {self.held_on}: its decisions can be recorded from that day")
-        return datetime.combine(self.held_on, time(), UTC)
 
     def check_vote(
         self, entry: DocketEntry, outcome: Outcome, voters: Sequence[UUID], members: Mapping[UUID, Member]

@@ -145,13 +145,12 @@ async def record_session(conn: asyncpg.Connection, session_id: UUID, votes: Sequ
     if session is None:
         raise NotFound(f"no committee session {session_id}")
     session.check_open()
-    decided_at = session.decided_at(_now().date())
     if len({v.application_id for v in votes}) != len(votes):
         raise Rejected("an application appears twice in the session's decisions")
     members = await adapters.members(conn, list(session.member_ids))
     counts: Counter[str] = Counter()
     for vote in votes:
-        decided = await _decide(conn, session, vote, members, decided_at)
+        decided = await _decide(conn, session, vote, members)
         counts[decided] += 1
     totals = {kind: counts[kind] for kind in ("approved", "rejected", "deferred", "amended")}
     await adapters.mark_held(conn, session.id, _now())
@@ -159,7 +158,7 @@ async def record_session(conn: asyncpg.Connection, session_id: UUID, votes: Sequ
     return totals
 
 
-async def _decide(conn: asyncpg.Connection, session: Session, vote: Vote, members: Any, decided_at: datetime) -> str:
+async def _decide(conn: asyncpg.Connection, session: Session, vote: Vote, members: Any) -> str:
     tag(vote.application_id)
     found = await adapters.entry_for_update(conn, vote.application_id)
     if found is None:
@@ -169,7 +168,7 @@ async def _decide(conn: asyncpg.Connection, session: Session, vote: Vote, member
         tag(vote.application_id)
         entry.check_decidable(session.territory, vote.outcome)
         session.check_vote(entry, vote.outcome, vote.voters, members)
-        decided = entry.decide(vote.outcome, decided_at)
+        decided = entry.decide(vote.outcome, _now())
         if isinstance(vote.outcome, Approval | Amendment):
             await _check_resources(conn, entry, vote.outcome, session.held_on.year)
         await adapters.save_decision(conn, decided, vote.outcome, session, vote.voters)

@@ -172,11 +172,3 @@ def test_a_conflict_names_the_firm_whichever_of_its_identifiers_is_given() -> No
         assert members[member].conflict_with(firm_id, []) == f"tied to the firm {firm_id}"
     assert members[by_siren].conflict_with("55210055400013", []) is None
     assert members[by_belgian].conflict_with(siren, []) is None
-
-
-def test_decisions_take_effect_on_the_day_the_committee_sits_and_not_before() -> None:
-    session = Session(id=uuid4(), territory="indre", held_on=date(2026, 4, 14), quorum=1)
-    assert session.decided_at(date(2026, 4, 20)) == datetime(2026, 4, 14, tzinfo=UTC)
-    assert session.decided_at(date(2026, 4, 14)) == datetime(2026, 4, 14, tzinfo=UTC)
-    with pytest.raises(Conflict, match="sits on 2026-04-14: its decisions can be recorded from that day"):
-        session.decided_at(date(2026, 4, 13))
