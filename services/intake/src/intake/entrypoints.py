@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, EmailStr, Field
 
 from intake import adapters, service_layer
-from intake.domain import Call, EligibilityRules
+from intake.domain import Call, Decision, EligibilityRules
 
 router = APIRouter()
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
@@ -165,6 +165,10 @@ class ApplicationView(BaseModel):
     skills_needed: list[str]
     advance_requested_cents: int | None
     submitted_at: datetime | None
+    committee_decision: Decision | None = Field(
+        description="The committee's latest decision, as learnt from its events; once approved or rejected, "
+        "the application can no longer be withdrawn (a deferred one still can)."
+    )
     screened_eligible: bool | None
     screening_reasons: list[str]
 
