@@ -103,7 +103,9 @@ class Decision(Strict):
     )
     voters: Members = Field(description="Members who voted; conflicted members abstain.")
     skill_days: HalfDays | None = Field(default=None, description="approve: skill days contracted.")
-    partners: list[PartnerDays] = Field(default_factory=list, description="approve: who lends which skills.")
+    partners: list[PartnerDays] = Field(
+        default_factory=list, max_length=50, description="approve: who lends which skills."
+    )
     advance_amount_cents: Annotated[Cents, Field(gt=0)] | None = None
     reason: Reason | None = Field(
         default=None, description="reject/defer: why (about the project, never about a person)."
