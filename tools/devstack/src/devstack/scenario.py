@@ -488,7 +488,8 @@ async def _run_mission(
             },
         )
     )
-    for offset, days in (*case.days, *case.disputed):
+    to_review = [(day, False) for day in case.days] + [(day, True) for day in case.disputed]
+    for (offset, days), disputed in to_review:
         day = _ok(
             await http.post(
                 f"{url}/days",
@@ -496,7 +497,7 @@ async def _run_mission(
                 json={"worked_on": (today + timedelta(days=offset)).isoformat(), "days": days},
             )
         )
-        if (offset, days) in case.disputed:
+        if disputed:
             _ok(
                 await http.post(
                     f"{url}/days/{day['day_id']}/dispute",
