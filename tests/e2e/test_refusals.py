@@ -136,7 +136,7 @@ async def test_each_refusal_is_a_clear_4xx_with_no_event_and_no_row(stack: Stack
                 f"{urls['committee']}/sessions",
                 json={
                     "territory": territory,
-                    "held_on": "2026-12-18",
+                    "held_on": datetime.now(UTC).date().isoformat(),
                     "quorum": 2,
                     "member_ids": network.members,
                 },
@@ -190,10 +190,11 @@ async def test_each_missions_refusal_is_a_clear_4xx_with_no_event_and_no_row(sta
         advance = f"{urls['missions']}/advances/{advances.json()[0]['advance_id']}"
         partner, host = {"Alize-Party": f"partner:{network.partner_id}"}, {"Alize-Party": f"firm:{FIRM}"}
         expert = {"full_name": "Nadia Benali", "email": "nadia.benali@example.com"}
+        start = today  # the approval's day: a day worked is never in the future, nor before the approval
         convention = {
             "expert": expert,
-            "starts_on": today.isoformat(),
-            "ends_on": (today + timedelta(days=90)).isoformat(),
+            "starts_on": start.isoformat(),
+            "ends_on": (start + timedelta(days=90)).isoformat(),
         }
         assert (await http.put(f"{mission}/convention", json=convention)).status_code == 200
         assert (
@@ -211,7 +212,7 @@ async def test_each_missions_refusal_is_a_clear_4xx_with_no_event_and_no_row(sta
             return http.post(
                 f"{mission}/days",
                 headers=party,
-                json={"worked_on": (today + timedelta(days=offset)).isoformat(), "days": days},
+                json={"worked_on": (start + timedelta(days=offset)).isoformat(), "days": days},
             )
 
         async def refused(name: str, call: Any, status: int, message: str) -> None:
@@ -221,13 +222,14 @@ async def test_each_missions_refusal_is_a_clear_4xx_with_no_event_and_no_row(sta
             assert message in response.text, (name, response.text)
             assert await _missions_footprint(stack) == before, name
 
-        await refused("unsigned convention", lambda: day(1), 422, "is not signed")
+        await refused("unsigned convention", lambda: day(0), 422, "is not signed")
         assert (
             await http.post(f"{mission}/convention/signature", json={"signed_on": today.isoformat()})
         ).status_code == 200
-        await refused("day outside the window", lambda: day(91), 422, "outside the mission window")
-        logged = (await day(1, 0.5)).json()["day_id"]
-        await refused("over the budget", lambda: day(2), 422, "0.5 of 1.0 contracted days left")
+        await refused("day outside the window", lambda: day(-1), 422, "outside the mission window")
+        await refused("day in the future", lambda: day(1), 422, "is in the future")
+        logged = (await day(0, 0.5)).json()["day_id"]
+        await refused("over the budget", lambda: day(0), 422, "0.5 of 1.0 contracted days left")
         await refused(
             "confirmed by the wrong party",
             lambda: http.post(f"{mission}/days/{logged}/confirmation", headers=partner),

@@ -36,6 +36,13 @@ CompetenceCode = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_l
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 NaceCode = Annotated[str, Field(pattern=r"^[A-U](\d{2}(\.\d{1,2})?)?$")]
 """NACE rev. 2 activity code: a section letter, optionally with division and class (C, C25, C25.62)."""
+SkillsNeeded = Annotated[list[Annotated[str, Field(min_length=1, max_length=80)]], Field(max_length=50)]
+"""Competence codes an applicant needs, from the shared catalogue."""
+CompanyName = Annotated[str, Field(min_length=1, max_length=200)]
+CapacityYear = Annotated[int, Field(ge=2000, le=2100)]
+"""A year of a partner's competence capacity."""
+Satisfaction = Annotated[int, Field(ge=1, le=5)]
+"""The host firm's evaluation of a mission, 1 (poor) to 5 (excellent)."""
 
 
 class _Part(BaseModel):
@@ -88,9 +95,7 @@ class ApplicationSubmitted(Event):
     submitted_at: datetime
     jobs_planned: Jobs = Field(description="Jobs the applicant plans over three years, as stated at application.")
     baseline_headcount: Headcount
-    skills_needed: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
-        default_factory=list, max_length=50, description="Competence codes from the shared catalogue."
-    )
+    skills_needed: SkillsNeeded = Field(default_factory=list, description="Competence codes from the shared catalogue.")
     # Added in contracts 1.1.0 (optional: absent from earlier events).
     call_id: UUID | None = Field(default=None, description="The call the application answers.")
     project_kind: ProjectKind | None = None
@@ -243,7 +248,7 @@ class PartnerJoined(Event):
     KEY_FIELD: ClassVar[str] = "partner_id"
 
     partner_id: UUID
-    company_name: Annotated[str, Field(min_length=1, max_length=200)] = Field(
+    company_name: CompanyName = Field(
         description="The partner company's registered name (a legal entity, not a person)."
     )
     sites: list[PartnerSite] = Field(min_length=1)
@@ -258,7 +263,7 @@ class CompetenceOffered(Event):
     partner_id: UUID
     site_id: UUID
     competence: CompetenceCode
-    year: int = Field(ge=2000, le=2100)
+    year: CapacityYear
     yearly_capacity_days: HalfDays
 
 
@@ -359,7 +364,7 @@ class MissionClosed(Event):
     application_id: UUID
     closed_on: date
     days_delivered: HalfDays
-    satisfaction: int = Field(ge=1, le=5, description="The host firm's evaluation, 1 (poor) to 5 (excellent).")
+    satisfaction: Satisfaction = Field(description="The host firm's evaluation, 1 (poor) to 5 (excellent).")
 
 
 class JobDeclared(Event):

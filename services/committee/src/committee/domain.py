@@ -130,6 +130,12 @@ def _check_assignments(partners: Sequence[Assignment]) -> None:
 # --- members, sessions, conflicts of interest -------------------------------------
 
 
+def same_firm(firm_id: str) -> str:
+    """The firm a normalised identifier refers to: a SIRET names one establishment of the firm
+    whose SIREN is its first nine digits; a SIREN or a Belgian enterprise number, the firm itself."""
+    return firm_id[:9] if len(firm_id) == 14 and firm_id.isdigit() else firm_id
+
+
 @dataclass(frozen=True)
 class Member:
     id: UUID
@@ -140,7 +146,7 @@ class Member:
 
     def conflict_with(self, firm_id: str | None, partners: Iterable[UUID]) -> str | None:
         """Why this member must abstain on a project, or None."""
-        if firm_id is not None and firm_id in self.firm_conflicts:
+        if firm_id is not None and same_firm(firm_id) in {same_firm(f) for f in self.firm_conflicts}:
             return f"tied to the firm {firm_id}"
         for partner in partners:
             if partner in self.partner_conflicts or partner == self.partner_id:

@@ -10,7 +10,9 @@ from uuid import UUID
 import asyncpg
 from alize_chassis.api import Strict
 from alize_chassis.service import pool
-from alize_contracts import FirmId, Territory
+from alize_contracts import Territory
+from alize_contracts.dates import PlannedDate
+from alize_contracts.events import CapacityYear, Cents, CompanyName, CompetenceCode, HalfDays, Text
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, EmailStr, Field, model_validator
 
@@ -19,7 +21,14 @@ from committee.domain import Amendment, Approval, Assignment, Deferral, Outcome,
 
 router = APIRouter()
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
-HalfDays = Annotated[Decimal, Field(ge=0, le=10_000, multiple_of=Decimal("0.5"))]
+Members = Annotated[list[UUID], Field(min_length=1, max_length=100)]
+"""Committee members, at most a hundred (a session's size)."""
+Reason = Annotated[Text, Field(min_length=3)]
+
+
+def _days(value: float) -> Decimal:
+    """Half days, exact: the contracts carry them as JSON numbers (multiples of 0.5)."""
+    return Decimal(str(value))
 
 
 # --- members ---------------------------------------------------------------------------
@@ -36,7 +45,9 @@ class NewMember(Strict):
 class ConflictOfInterest(Strict):
     """A member's tie to a firm or to a partner company: the member abstains on its projects."""
 
-    firm_id: FirmId | None = None
+    firm_id: Annotated[str, Field(max_length=32)] | None = Field(
+        default=None, description="SIREN, SIRET or Belgian enterprise number (normalised as in applications)."
+    )
     partner_id: UUID | None = None
 
     @model_validator(mode="after")
@@ -56,8 +67,8 @@ async def add_member(body: NewMember, db: Pool) -> dict[str, UUID]:
 @router.post("/members/{member_id}/conflicts", status_code=201, tags=["members"])
 async def declare_conflict(member_id: UUID, body: ConflictOfInterest, db: Pool) -> ConflictOfInterest:
     async with db.acquire() as conn, conn.transaction():
-        await service_layer.declare_conflict(conn, member_id, body.firm_id, body.partner_id)
-    return body
+        firm_id = await service_layer.declare_conflict(conn, member_id, body.firm_id, body.partner_id)
+    return ConflictOfInterest(firm_id=firm_id, partner_id=body.partner_id)
 
 
 # --- sessions --------------------------------------------------------------------------
@@ -65,9 +76,9 @@ async def declare_conflict(member_id: UUID, body: ConflictOfInterest, db: Pool) 
 
 class NewSession(Strict):
     territory: Territory
-    held_on: date
+    held_on: PlannedDate
     quorum: Annotated[int, Field(ge=1, le=100)]
-    member_ids: list[UUID] = Field(min_length=1, max_length=100, description="Members sitting in the session.")
+    member_ids: Members = Field(description="Members sitting in the session.")
 
 
 class SessionView(BaseModel):
@@ -81,8 +92,8 @@ class SessionView(BaseModel):
 
 class PartnerDays(Strict):
     partner_id: UUID
-    competence: Annotated[str, Field(min_length=1, max_length=64)]
-    days: Annotated[Decimal, Field(gt=0, le=10_000, multiple_of=Decimal("0.5"))]
+    competence: CompetenceCode
+    days: Annotated[HalfDays, Field(gt=0)]
 
 
 class Decision(Strict):
@@ -90,11 +101,13 @@ class Decision(Strict):
     outcome: Literal["approve", "reject", "defer", "amend"] = Field(
         description="amend: more skill days for an approved project (partners: the additional days)."
     )
-    voters: list[UUID] = Field(min_length=1, description="Members who voted; conflicted members abstain.")
+    voters: Members = Field(description="Members who voted; conflicted members abstain.")
     skill_days: HalfDays | None = Field(default=None, description="approve: skill days contracted.")
-    partners: list[PartnerDays] = Field(default_factory=list, description="approve: who lends which skills.")
-    advance_amount_cents: Annotated[int, Field(gt=0, le=100_000_000)] | None = None
-    reason: Annotated[str, Field(min_length=3, max_length=500)] | None = Field(
+    partners: list[PartnerDays] = Field(
+        default_factory=list, max_length=50, description="approve: who lends which skills."
+    )
+    advance_amount_cents: Annotated[Cents, Field(gt=0)] | None = None
+    reason: Reason | None = Field(
         default=None, description="reject/defer: why (about the project, never about a person)."
     )
 
@@ -118,15 +131,15 @@ class Decision(Strict):
         return self
 
     def as_outcome(self) -> Outcome:
-        assignments = tuple(Assignment(p.partner_id, p.competence, p.days) for p in self.partners)
+        assignments = tuple(Assignment(p.partner_id, p.competence, _days(p.days)) for p in self.partners)
         if self.outcome == "amend":
             return Amendment(assignments)
         if self.outcome == "approve":
             assert self.skill_days is not None
             return Approval(
-                skill_days=self.skill_days,
+                skill_days=_days(self.skill_days),
                 advance_amount_cents=self.advance_amount_cents,
-                partners=tuple(Assignment(p.partner_id, p.competence, p.days) for p in self.partners),
+                partners=assignments,
             )
         assert self.reason is not None
         return Rejection(self.reason) if self.outcome == "reject" else Deferral(self.reason)
@@ -196,7 +209,7 @@ async def record_decisions(session_id: UUID, body: SessionDecisions, db: Pool) -
 @router.get("/docket", tags=["sessions"])
 async def docket(
     db: Pool,
-    territory: str | None = None,
+    territory: Territory | None = None,
     status: Annotated[Literal["pending", "approved", "rejected", "deferred", "withdrawn"] | None, Query()] = None,
 ) -> list[DocketEntryView]:
     return [DocketEntryView.model_validate(e) for e in await adapters.list_entries(db, territory, status)]
@@ -206,7 +219,7 @@ async def docket(
 
 
 class Fund(Strict):
-    fund_cents: Annotated[int, Field(ge=0, le=10_000_000_000)]
+    fund_cents: Cents
 
 
 class FundView(BaseModel):
@@ -254,7 +267,7 @@ class PartnerContact(Strict):
 
 
 class NewPartner(Strict):
-    company_name: Annotated[str, Field(min_length=1, max_length=200)]
+    company_name: CompanyName
     territory: Territory = Field(description="The territory whose network the company joins.")
     sites: list[Site] = Field(min_length=1, max_length=50)
     contact: PartnerContact | None = None
@@ -262,8 +275,8 @@ class NewPartner(Strict):
 
 class CompetenceOffer(Strict):
     site_id: UUID
-    competence: Annotated[str, Field(min_length=1, max_length=64)]
-    year: Annotated[int, Field(ge=2000, le=2100)]
+    competence: CompetenceCode
+    year: CapacityYear
     yearly_capacity_days: HalfDays
 
 
@@ -284,13 +297,13 @@ async def add_partner(body: NewPartner, db: Pool) -> dict[str, Any]:
 async def offer_competence(partner_id: UUID, body: CompetenceOffer, db: Pool) -> CompetenceOffer:
     async with db.acquire() as conn, conn.transaction():
         await service_layer.offer_competence(
-            conn, partner_id, body.site_id, body.competence, body.year, body.yearly_capacity_days
+            conn, partner_id, body.site_id, body.competence, body.year, _days(body.yearly_capacity_days)
         )
     return body
 
 
 @router.get("/partners", tags=["partners"])
-async def partners(db: Pool, territory: str | None = None) -> list[dict[str, Any]]:
+async def partners(db: Pool, territory: Territory | None = None) -> list[dict[str, Any]]:
     return await adapters.list_partners(db, territory)
 
 
@@ -304,7 +317,7 @@ class SuggestionView(BaseModel):
 
 @router.get("/applications/{application_id}/partner-suggestions", tags=["partners"])
 async def partner_suggestions(
-    application_id: UUID, db: Pool, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
+    application_id: UUID, db: Pool, year: Annotated[CapacityYear | None, Query()] = None
 ) -> list[SuggestionView]:
     """Partners ranked for the application: same territory first, then overlap of needed and offered
     competences, then remaining capacity in `year` (default: this year)."""

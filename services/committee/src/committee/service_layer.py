@@ -15,6 +15,7 @@ from uuid import UUID, uuid4
 import asyncpg
 from alize_chassis import outbox
 from alize_chassis.errors import NotFound, Rejected
+from alize_chassis.identifiers import normalise_firm_id
 from alize_chassis.inbox import Handlers
 from alize_chassis.journey import continue_journey, current_context, tag
 from alize_chassis.wire import Received
@@ -102,10 +103,13 @@ async def add_member(conn: asyncpg.Connection, territory: str, details: dict[str
 
 async def declare_conflict(
     conn: asyncpg.Connection, member_id: UUID, firm_id: str | None, partner_id: UUID | None
-) -> None:
+) -> str | None:
+    """Record the tie; returns the firm's identifier as normalised (checked like an application's)."""
     if not await adapters.member_exists(conn, member_id):
         raise NotFound(f"no committee member {member_id}")
+    firm_id = normalise_firm_id(firm_id) if firm_id else None
     await adapters.add_conflict(conn, member_id, firm_id, partner_id)
+    return firm_id
 
 
 async def plan_session(

@@ -312,6 +312,10 @@ BAD_REQUESTS = [
         "unknown committee members",
     ),
     ("/partners", {"company_name": "X", "territory": "indre", "sites": []}, "sites"),
+    ("/partners", {"company_name": "X" * 201, "territory": "indre", "sites": [{"territory": "indre"}]}, "company_name"),
+    # A session's date: from 1900 to five years ahead (year 1 and 9999 were accepted).
+    ("/sessions", {"territory": "indre", "held_on": "0001-01-01", "quorum": 1, "member_ids": [str(uuid4())]}, "1900"),
+    ("/sessions", {"territory": "indre", "held_on": "9999-12-31", "quorum": 1, "member_ids": [str(uuid4())]}, "ahead"),
 ]
 
 
@@ -345,8 +349,26 @@ async def test_bad_conflicts_and_competences_are_refused(world: World, database_
         json={"site_id": str(uuid4()), "competence": "sales", "year": 2026, "yearly_capacity_days": 5},
     )
     assert wrong_site.status_code == 422 and "is not a site of partner" in wrong_site.text
+    for typo in ("404833049", "40483304800007", "BE0403170702", "12345"):
+        refused = await world.client.post(f"/members/{member}/conflicts", json={"firm_id": typo})
+        assert refused.status_code == 422 and "SIREN" in refused.json()["detail"], refused.text
     assert await count(database_url, "committee", "member_conflicts") == 0
     assert await count(database_url, "committee", "outbox") == events
+
+
+async def test_a_conflict_is_normalised_and_found_whichever_identifier_of_the_firm_is_given(world: World) -> None:
+    """Declared with a SIRET of the firm (with spaces), the conflict still makes the member abstain
+    on the application filed under the firm's SIREN."""
+    partner_id = await world.partner(days=4)
+    application = await world.application()
+    chair, tied = await world.member(), await world.member()
+    declared = await world.client.post(f"/members/{tied}/conflicts", json={"firm_id": " 404 833 048 00006 "})
+    assert declared.status_code == 201 and declared.json()["firm_id"] == "40483304800006"
+    session_id = await world.session([chair, tied], quorum=2)
+    refused = await world.client.post(
+        f"/sessions/{session_id}/decisions", json={"decisions": [approve(application, [chair, tied], partner_id)]}
+    )
+    assert refused.status_code == 422 and f"tied to the firm {FIRM}" in refused.json()["detail"]
 
 
 async def test_an_approved_project_is_amended_in_a_later_session(world: World, database_url: str) -> None:

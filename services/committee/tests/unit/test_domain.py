@@ -157,3 +157,18 @@ def test_suggestions_rank_territory_then_overlap_then_capacity() -> None:
     assert [s.company_name for s in ranked] == ["Wide", "Near", "Far"]
     assert ranked[0].competences == ("export", "sales") and ranked[0].remaining_days == 8
     assert not ranked[2].same_territory
+
+
+def test_a_conflict_names_the_firm_whichever_of_its_identifiers_is_given() -> None:
+    """A SIRET is one establishment of the firm whose SIREN is its first nine digits."""
+    siren, siret, belgian = "404833048", "40483304800006", "BE0403170701"
+    by_siren, by_siret, by_belgian = uuid4(), uuid4(), uuid4()
+    members = {
+        by_siren: Member(by_siren, "indre", firm_conflicts=frozenset({siren})),
+        by_siret: Member(by_siret, "indre", firm_conflicts=frozenset({siret})),
+        by_belgian: Member(by_belgian, "indre", firm_conflicts=frozenset({belgian})),
+    }
+    for firm_id, member in ((siret, by_siren), (siren, by_siret), (belgian, by_belgian)):
+        assert members[member].conflict_with(firm_id, []) == f"tied to the firm {firm_id}"
+    assert members[by_siren].conflict_with("55210055400013", []) is None
+    assert members[by_belgian].conflict_with(siren, []) is None

@@ -12,7 +12,7 @@ import asyncpg
 from alize_contracts import ApplicationSubmitted, Jobs
 from alize_contracts.events import ApplicationScreened, ApplicationWithdrawn, CallClosed, CallOpened
 
-from intake.domain import DEFAULT_RULES, Application, Call, EligibilityRules
+from intake.domain import DEFAULT_RULES, Application, Call, Decision, EligibilityRules, Status
 
 Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
@@ -182,9 +182,16 @@ async def add(conn: Conn, app: Application) -> None:
     )
 
 
+_LATEST_DECISION = (
+    "(SELECT d.decision FROM committee_decisions d WHERE d.application_id = applications.id "
+    "ORDER BY d.seq DESC LIMIT 1) AS committee_decision"
+)
+
+
 async def get_for_update(conn: asyncpg.Connection, application_id: UUID) -> Application | None:
     row = await conn.fetchrow(
-        f"SELECT call_id, {', '.join(_APP_FIELDS)} FROM applications WHERE id = $1 FOR UPDATE", application_id
+        f"SELECT call_id, {', '.join(_APP_FIELDS)}, {_LATEST_DECISION} FROM applications WHERE id = $1 FOR UPDATE",
+        application_id,
     )
     if row is None:
         return None
@@ -223,8 +230,27 @@ async def save_withdrawal(conn: Conn, app: Application, at: datetime) -> None:
 
 
 async def get(conn: Conn, application_id: UUID) -> dict[str, Any] | None:
-    row = await conn.fetchrow("SELECT * FROM applications WHERE id = $1", application_id)
+    row = await conn.fetchrow(f"SELECT *, {_LATEST_DECISION} FROM applications WHERE id = $1", application_id)
     return dict(row) if row else None
+
+
+async def add_committee_decision(
+    conn: Conn, application_id: UUID, decision: Decision, decided_at: datetime
+) -> Status | None:
+    """Record a decision on one of intake's applications; returns the application's status
+    (None: not an application of this intake)."""
+    status: Status | None = await conn.fetchval(
+        """
+        WITH application AS (SELECT id, status FROM applications WHERE id = $1),
+             added AS (INSERT INTO committee_decisions (application_id, decision, decided_at)
+                       SELECT id, $2, $3 FROM application)
+        SELECT status FROM application
+        """,
+        application_id,
+        decision,
+        decided_at,
+    )
+    return status
 
 
 def submitted_event(app: Application) -> ApplicationSubmitted:

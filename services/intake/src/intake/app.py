@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
-from alize_chassis.service import Periodic, create_service_app
+from alize_chassis.service import Periodic, Subscription, create_service_app
+from alize_contracts import topics
 from fastapi import FastAPI
 
 from intake.entrypoints import router
-from intake.service_layer import close_calls_past_their_deadline
+from intake.service_layer import close_calls_past_their_deadline, handlers
 from intake.settings import IntakeSettings
 
 
@@ -16,5 +17,6 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         title="Alize intake",
         migrations_dir=Path(__file__).parent / "migrations",
         routers=[router],
+        subscription=Subscription(topics=[topics.PROJECTS], handlers=handlers),
         periodic=[Periodic("close calls past their deadline", 60, close_calls_past_their_deadline)],
     )

@@ -56,6 +56,10 @@ class Call:
 # --- applications ------------------------------------------------------------------
 
 Status = Literal["draft", "submitted", "withdrawn"]
+Decision = Literal["approved", "rejected", "deferred"]
+"""The committee's latest decision on an application. A deferred project is still pending: the
+committee will decide it at a later session, so its applicant may still withdraw it."""
+FINAL_DECISIONS = ("approved", "rejected")
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class Application:
     advance_requested_cents: int | None = None
     status: Status = "draft"
     submitted_at: datetime | None = None
+    committee_decision: Decision | None = None
 
     def __post_init__(self) -> None:
         if self.call.programme == SKILL_SPONSORSHIP and self.firm_id is None:
@@ -111,6 +116,11 @@ class Application:
     def withdraw(self) -> Application:
         if self.status != "submitted":
             raise Conflict(f"only a submitted application can be withdrawn; application {self.id} is {self.status}")
+        if self.committee_decision in FINAL_DECISIONS:
+            raise Conflict(
+                f"application {self.id} was {self.committee_decision} by the committee: "
+                "a decided application can no longer be withdrawn"
+            )
         return replace(self, status="withdrawn")
 
 

@@ -12,17 +12,17 @@ from alize_chassis.errors import NotFound
 from alize_chassis.idempotency import IdempotencyKeyHeader, run_once
 from alize_chassis.service import pool
 from alize_contracts import Programme, Territory
-from alize_contracts.events import FirmSize, NaceCode, ProjectKind
+from alize_contracts.dates import PastDate, PlannedDate
+from alize_contracts.events import Cents, FirmSize, HalfDays, Headcount, NaceCode, ProjectKind, SkillsNeeded
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, EmailStr, Field
 
 from intake import adapters, service_layer
-from intake.domain import Call, EligibilityRules
+from intake.domain import Call, Decision, EligibilityRules
 
 router = APIRouter()
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
-Count = Annotated[int, Field(ge=0, le=100_000)]
 IdempotencyKey = Annotated[str | None, IdempotencyKeyHeader]
 
 
@@ -32,10 +32,10 @@ IdempotencyKey = Annotated[str | None, IdempotencyKeyHeader]
 class OpenCall(Strict):
     territory: Territory
     programme: Programme
-    opens_on: date
-    closes_on: date = Field(description="Last day on which applications are accepted.")
-    skill_days_budget: Annotated[float, Field(ge=0, le=100_000, multiple_of=0.5)]
-    advances_budget_cents: Annotated[int, Field(ge=0, le=10_000_000_000)]
+    opens_on: PlannedDate
+    closes_on: PlannedDate = Field(description="Last day on which applications are accepted.")
+    skill_days_budget: HalfDays
+    advances_budget_cents: Cents
 
 
 class CallView(BaseModel):
@@ -76,7 +76,7 @@ async def close_call(call_id: UUID, db: Pool) -> CallView:
 
 
 @router.get("/calls", tags=["calls"])
-async def calls(db: Pool, territory: str | None = None) -> list[CallView]:
+async def calls(db: Pool, territory: Territory | None = None) -> list[CallView]:
     return [_call_view(c) for c in await adapters.list_calls(db, territory)]
 
 
@@ -95,9 +95,7 @@ class Rules(Strict):
     min_jobs_planned: Annotated[int, Field(ge=0, le=10_000)] = Field(
         description="Minimum jobs planned (created + maintained)."
     )
-    max_headcount: Annotated[int, Field(ge=0, le=100_000)] | None = Field(
-        description="Largest baseline headcount accepted; null for no limit."
-    )
+    max_headcount: Headcount | None = Field(description="Largest baseline headcount accepted; null for no limit.")
     min_firm_age_months: Annotated[int, Field(ge=0, le=1200)] = 0
 
 
@@ -118,8 +116,8 @@ async def get_rules(territory: Territory, programme: Programme, db: Pool) -> Rul
 
 
 class JobsPlanned(Strict):
-    created: Count
-    maintained: Count
+    created: Headcount
+    maintained: Headcount
 
 
 class Contact(Strict):
@@ -141,15 +139,13 @@ class NewApplication(Strict):
     contact: Contact | None = None
     firm_size: FirmSize | None = Field(default=None, description="Derived from the headcount when omitted.")
     sector: NaceCode | None = Field(default=None, description="NACE rev. 2 code, e.g. C25.62.")
-    firm_created_on: date | None = None
+    firm_created_on: PastDate | None = None
     project_kind: ProjectKind | None = None
     project_summary: Annotated[str, Field(min_length=1, max_length=5000)] | None = None
     jobs_planned: JobsPlanned = Field(description="Jobs planned over three years.")
-    baseline_headcount: Count
-    skills_needed: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
-        default_factory=list, max_length=50, description="Codes from GET /competences."
-    )
-    advance_requested_cents: Annotated[int, Field(ge=0, le=10_000_000_000)] | None = None
+    baseline_headcount: Headcount
+    skills_needed: SkillsNeeded = Field(default_factory=list, description="Codes from GET /competences.")
+    advance_requested_cents: Cents | None = None
     submit: bool = Field(default=False, description="Submit at once instead of keeping a draft.")
 
 
@@ -169,6 +165,10 @@ class ApplicationView(BaseModel):
     skills_needed: list[str]
     advance_requested_cents: int | None
     submitted_at: datetime | None
+    committee_decision: Decision | None = Field(
+        description="The committee's latest decision, as learnt from its events; once approved or rejected, "
+        "the application can no longer be withdrawn (a deferred one still can)."
+    )
     screened_eligible: bool | None
     screening_reasons: list[str]
 
@@ -215,13 +215,13 @@ class DraftChanges(Strict):
     firm_id: str | None = Field(default=None, max_length=32)
     firm_size: FirmSize | None = None
     sector: NaceCode | None = None
-    firm_created_on: date | None = None
+    firm_created_on: PastDate | None = None
     project_kind: ProjectKind | None = None
     project_summary: Annotated[str, Field(min_length=1, max_length=5000)] | None = None
     jobs_planned: JobsPlanned | None = None
-    baseline_headcount: Count | None = None
-    skills_needed: list[Annotated[str, Field(min_length=1, max_length=80)]] | None = Field(default=None, max_length=50)
-    advance_requested_cents: Annotated[int, Field(ge=0, le=10_000_000_000)] | None = None
+    baseline_headcount: Headcount | None = None
+    skills_needed: SkillsNeeded | None = None
+    advance_requested_cents: Cents | None = None
 
 
 @router.patch("/applications/{application_id}", tags=["applications"])

@@ -1,8 +1,10 @@
-"""Intake's command handlers. Each runs inside the caller's transaction (`conn`),
-so the state change, its events and the Idempotency-Key record commit together."""
+"""Intake's handlers: the commands it accepts and the committee's events it consumes.
+Each runs inside the caller's transaction (`conn`), so the state change, its events
+and the Idempotency-Key record (or the processed event) commit together."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -11,11 +13,17 @@ import asyncpg
 from alize_chassis import journey, outbox
 from alize_chassis.errors import NotFound, Rejected
 from alize_chassis.identifiers import normalise_firm_id
+from alize_chassis.inbox import Handlers
+from alize_chassis.wire import Received
+from alize_contracts import ProjectApproved, ProjectRejected
+from alize_contracts.events import ProjectDeferred
 
 from intake import adapters
-from intake.domain import Application, Call, EligibilityRules, screen, size_class
+from intake.domain import FINAL_DECISIONS, Application, Call, Decision, EligibilityRules, screen, size_class
 
 SERVICE = "intake"
+handlers = Handlers()
+log = logging.getLogger(__name__)
 
 
 def _now() -> datetime:
@@ -139,6 +147,38 @@ async def withdraw(conn: asyncpg.Connection, application_id: UUID) -> Applicatio
     await adapters.save_withdrawal(conn, withdrawn, at)
     await outbox.record(conn, adapters.withdrawn_event(withdrawn, at), service=SERVICE)
     return withdrawn
+
+
+# --- the committee's decisions -------------------------------------------------------------
+
+_DECISIONS: dict[type, Decision] = {
+    ProjectApproved: "approved",
+    ProjectRejected: "rejected",
+    ProjectDeferred: "deferred",
+}
+
+
+@handlers.on(ProjectApproved)
+@handlers.on(ProjectRejected)
+@handlers.on(ProjectDeferred)
+async def record_decision(
+    conn: asyncpg.Connection, event: ProjectApproved | ProjectRejected | ProjectDeferred, _: Received
+) -> None:
+    """Once approved or rejected, an application can no longer be withdrawn.
+
+    The committee refuses to decide an application it knows is withdrawn; but a withdrawal
+    and a decision can cross (the withdrawal committed here before the committee read it).
+    Then the withdrawal stands, as the applicant's own act recorded first; the decision is
+    kept beside it and logged, for the network's operator to settle with the applicant."""
+    journey.tag(event.application_id)
+    decision = _DECISIONS[type(event)]
+    status = await adapters.add_committee_decision(conn, event.application_id, decision, event.decided_at)
+    if status == "withdrawn" and decision in FINAL_DECISIONS:
+        log.warning(
+            "application %s was %s by the committee after its withdrawal: the withdrawal stands",
+            event.application_id,
+            decision,
+        )
 
 
 async def erase_applicant(conn: asyncpg.Connection, applicant_id: UUID) -> None:

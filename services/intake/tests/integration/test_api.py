@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
 from alize_chassis.db import create_pool
-from alize_contracts import topics
+from alize_contracts import Jobs, ProjectApproved, topics
+from alize_contracts.events import ProjectDeferred
 from devstack.infra import Infra
-from devstack.testing import count, eventually, fetch, find_message, running
+from devstack.testing import count, eventually, fetch, find_message, publish_event, running
 from intake import adapters
 from intake.app import create_app
 from intake.domain import Call
@@ -201,6 +202,103 @@ async def test_withdrawal(client: httpx.AsyncClient, database_url: str, territor
     assert (await _event_types(database_url))[-1] == "org.alize.intake.application.withdrawn.v1"
 
 
+def _approved(territory: str, application_id: str) -> ProjectApproved:
+    return ProjectApproved(
+        territory=territory,
+        application_id=UUID(application_id),
+        programme="skill_sponsorship",
+        firm_id="404833048",
+        decided_at=datetime.now(UTC),
+        skill_days_contracted=0,
+        advance_amount_cents=1_000_000,
+        jobs_planned=Jobs(created=3, maintained=12),
+    )
+
+
+async def _submitted(client: httpx.AsyncClient, territory: str) -> str:
+    call_id = await _open_call(client, territory)
+    response = await client.post("/applications", json=_application(call_id, submit=True))
+    assert response.status_code == 201, response.text
+    application_id: str = response.json()["application_id"]
+    return application_id
+
+
+async def _decision(client: httpx.AsyncClient, application_id: str, decision: str) -> dict[str, Any]:
+    found = await eventually(
+        lambda: client.get(f"/applications/{application_id}"),
+        lambda r: r.json()["committee_decision"] == decision,
+    )
+    assert found.json()["committee_decision"] == decision, found.text
+    view: dict[str, Any] = found.json()
+    return view
+
+
+async def test_a_decided_application_can_no_longer_be_withdrawn(
+    client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str
+) -> None:
+    """Approved (or rejected), an application stays so: metrics counted it both approved and withdrawn."""
+    deferred, approved = await _submitted(client, territory), await _submitted(client, territory)
+    deferral = ProjectDeferred(
+        territory=territory,
+        application_id=UUID(deferred),
+        programme="skill_sponsorship",
+        session_id=uuid4(),
+        decided_at=datetime.now(UTC),
+        reason="Needs a clearer business plan.",
+    )
+    await publish_event(infrastructure.kafka_bootstrap_servers, deferral)
+    await publish_event(infrastructure.kafka_bootstrap_servers, _approved(territory, approved))
+    await _decision(client, deferred, "deferred")
+    await _decision(client, approved, "approved")
+    before = (await _event_types(database_url), await fetch(database_url, "intake", "SELECT * FROM applications"))
+
+    refused = await client.post(f"/applications/{approved}/withdraw")
+    assert refused.status_code == 409
+    assert "was approved by the committee: a decided application can no longer be withdrawn" in refused.json()["detail"]
+    after = (await _event_types(database_url), await fetch(database_url, "intake", "SELECT * FROM applications"))
+    assert after == before
+    # A deferred project is still pending: its applicant may withdraw it.
+    withdrawn = await client.post(f"/applications/{deferred}/withdraw")
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+
+
+async def test_a_decision_crossing_a_withdrawal_leaves_the_withdrawal_standing(
+    client: httpx.AsyncClient, infrastructure: Infra, territory: str
+) -> None:
+    application_id = await _submitted(client, territory)
+    assert (await client.post(f"/applications/{application_id}/withdraw")).status_code == 200
+    await publish_event(infrastructure.kafka_bootstrap_servers, _approved(territory, application_id))
+    view = await _decision(client, application_id, "approved")
+    assert view["status"] == "withdrawn"
+
+
+async def test_the_same_decision_delivered_twice_is_recorded_once(
+    client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str
+) -> None:
+    application_id = await _submitted(client, territory)
+    event, event_id = _approved(territory, application_id), uuid4()
+    await publish_event(infrastructure.kafka_bootstrap_servers, event, event_id=event_id)
+    await publish_event(infrastructure.kafka_bootstrap_servers, event, event_id=event_id)
+    # A marker on the same key (so the same partition, after both copies): once it is applied, so are they.
+    marker = ProjectDeferred(
+        territory=territory,
+        application_id=UUID(application_id),
+        programme="skill_sponsorship",
+        session_id=uuid4(),
+        decided_at=datetime.now(UTC),
+        reason="A marker for the test.",
+    )
+    await publish_event(infrastructure.kafka_bootstrap_servers, marker)
+    await _decision(client, application_id, "deferred")
+    decisions = await fetch(
+        database_url,
+        "intake",
+        "SELECT decision FROM committee_decisions WHERE application_id = $1 ORDER BY seq",
+        application_id,
+    )
+    assert [d["decision"] for d in decisions] == ["approved", "deferred"]
+
+
 async def test_personal_data_stays_in_intake_and_can_be_erased(
     client: httpx.AsyncClient, database_url: str, territory: str
 ) -> None:
@@ -256,6 +354,10 @@ BAD_INPUTS = [
     ({"project_kind": "lottery"}, "project_kind"),
     ({"contact": {"full_name": "X", "email": "not-an-email"}}, "email"),
     ({"call_id": str(uuid4())}, "is not a known call"),
+    ({"firm_created_on": (TODAY + timedelta(days=1)).isoformat()}, "is in the future"),
+    ({"firm_created_on": "1899-12-31"}, "is before 1900-01-01"),
+    ({"advance_requested_cents": 10_000_000_001}, "advance_requested_cents"),
+    ({"baseline_headcount": 100_001}, "baseline_headcount"),
 ]
 
 
@@ -279,7 +381,14 @@ BAD_CALLS = [
     ),
     ({"opens_on": (TODAY + timedelta(days=40)).isoformat()}, "is before opens_on"),
     ({"skill_days_budget": -1}, "skill_days_budget"),
+    # The event contract's limit (10,000 days) is the API's: the API once allowed 100,000, and
+    # CallOpened then failed to build (500).
+    ({"skill_days_budget": 10_001}, "skill_days_budget"),
+    ({"advances_budget_cents": 10_000_000_001}, "advances_budget_cents"),
     ({"territory": "Indre (36)"}, "territory"),
+    ({"opens_on": "0001-01-01"}, "is before 1900-01-01"),
+    ({"closes_on": "9999-12-31"}, "is more than 5 years ahead"),
+    ({"closes_on": (TODAY + timedelta(days=6 * 366)).isoformat()}, "is more than 5 years ahead"),
 ]
 
 

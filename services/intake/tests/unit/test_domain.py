@@ -70,6 +70,10 @@ def test_submit_and_withdraw_follow_the_lifecycle() -> None:
     with pytest.raises(Conflict, match="only a submitted application"):
         draft.withdraw()
     assert submitted.withdraw().status == "withdrawn"
+    assert replace(submitted, committee_decision="deferred").withdraw().status == "withdrawn"  # still pending
+    for decided in ("approved", "rejected"):
+        with pytest.raises(Conflict, match=f"was {decided} by the committee: a decided application can no longer"):
+            replace(submitted, committee_decision=decided).withdraw()
     with pytest.raises(Rejected, match="closed on"):
         _application(call=_call(closes_on=date(2026, 11, 1))).submit(NOW)
 

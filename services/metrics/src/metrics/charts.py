@@ -1,11 +1,14 @@
 """Charts as inline SVG (pygal), with no script and no external resource, so a
-page or a report renders the same offline, in a browser or a PDF."""
+page or a report renders the same offline, in a browser or a PDF. Pygal builds
+the SVG as an XML tree, so titles, labels and series names are escaped; the
+result is `Markup` that templates insert as it is."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 import pygal
+from markupsafe import Markup
 from pygal.style import Style
 
 _STYLE = Style(
@@ -19,7 +22,7 @@ _STYLE = Style(
 )
 
 
-def bars(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float]], height: int = 320) -> str:
+def bars(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float]], height: int = 320) -> Markup:
     """A grouped bar chart: one group per label, one bar per series."""
     chart = pygal.Bar(
         title=title,
@@ -37,4 +40,4 @@ def bars(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float]
     for name, values in series.items():
         chart.add(name, [float(v) for v in values])
     svg: str = chart.render(is_unicode=True)
-    return svg
+    return Markup(svg)

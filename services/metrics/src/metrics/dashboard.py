@@ -3,20 +3,19 @@ and one page per territory with its charts over the years."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import asyncpg
+from alize_chassis.errors import NotFound
+from alize_contracts import Territory
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from metrics import queries
 from metrics.catalogue import CATALOGUE
 from metrics.charts import bars
 from metrics.entrypoints import LiveReadModels
+from metrics.pages import templates
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
 async def _years(db: asyncpg.Connection, territory: str) -> list[int]:
@@ -58,10 +57,10 @@ async def overview(request: Request, db: LiveReadModels) -> HTMLResponse:
 
 
 @router.get("/dashboard/{territory}", response_class=HTMLResponse)
-async def territory_page(territory: str, request: Request, db: LiveReadModels) -> HTMLResponse:
+async def territory_page(territory: Territory, request: Request, db: LiveReadModels) -> HTMLResponse:
     found = await queries.by_territory(db, territory)
     if not found:
-        return HTMLResponse(f"<h1>No figures yet for {territory}</h1>", status_code=404)
+        raise NotFound("no figures yet for this territory")
     years = await _years(db, territory)
     per_year: list[queries.TerritoryMetrics | None] = []
     for year in years:

@@ -4,12 +4,14 @@ programme; their documentation; the lineage of any figure."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Annotated, Any
 
 import asyncpg
 from alize_chassis.errors import NotFound
 from alize_chassis.service import pool
-from fastapi import APIRouter, Depends, Query, Request
+from alize_contracts import Territory, dates
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from metrics import queries
 from metrics.catalogue import CATALOGUE
@@ -27,7 +29,10 @@ async def _reader(request: Request) -> AsyncIterator[asyncpg.Connection]:
 
 
 LiveReadModels = Annotated[asyncpg.Connection, Depends(_reader)]
-Year = Annotated[int | None, Query(ge=2000, le=2100, description="Only the facts of this year.")]
+FIRST_YEAR, LAST_YEAR = dates.EARLIEST.year, date.max.year
+"""Years a figure can be asked for: no service accepts a date before 1900; 9999 is the last
+year a date can have (figures beyond today's planning horizon are simply empty)."""
+Year = Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR, description="Only the facts of this year.")]
 ProgrammeFilter = Annotated[Programme | None, Query(description="Only this programme.")]
 
 
@@ -40,11 +45,11 @@ async def all_territories(
 
 @router.get("/metrics/territories/{territory}", response_model=TerritoryMetrics)
 async def one_territory(
-    territory: str, db: LiveReadModels, year: Year = None, programme: ProgrammeFilter = None
+    territory: Territory, db: LiveReadModels, year: Year = None, programme: ProgrammeFilter = None
 ) -> TerritoryMetrics:
     found = await queries.by_territory(db, territory, year, programme)
     if not found:
-        raise NotFound(f"no event has been seen yet for territory {territory!r}")
+        raise NotFound("no event has been seen yet for this territory")
     return found[0]
 
 
@@ -61,15 +66,15 @@ async def indicators() -> list[dict[str, Any]]:
 
 @router.get("/lineage/{indicator}")
 async def lineage(
-    indicator: str,
+    indicator: Annotated[str, Path(max_length=64)],
     db: LiveReadModels,
-    territory: str | None = None,
+    territory: Territory | None = None,
     year: Year = None,
     programme: ProgrammeFilter = None,
 ) -> dict[str, Any]:
     """The events that make up one figure (type, id, time, territory, value)."""
     if indicator not in CATALOGUE:
-        raise NotFound(f"no indicator {indicator!r}; see GET /indicators")
+        raise NotFound("no such indicator; see GET /indicators")
     events: list[LineageEvent] = await queries.lineage(db, indicator, territory, year, programme)
     return {
         "indicator": vars(CATALOGUE[indicator]),

@@ -3,22 +3,40 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated, Literal
 
 import weasyprint
 from alize_chassis.errors import NotFound
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
-from fastapi.templating import Jinja2Templates
+from alize_contracts import Territory
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import HTMLResponse, Response
 
 from metrics import queries
 from metrics.charts import bars
-from metrics.entrypoints import LiveReadModels
+from metrics.entrypoints import FIRST_YEAR, LAST_YEAR, LiveReadModels
+from metrics.pages import templates
 
 router = APIRouter(tags=["reports"])
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+PDFS_AT_ONCE = 2
+"""PDFs laid out at the same time, each in a worker thread (WeasyPrint blocks and takes
+tens of MiB); more requests wait their turn without holding the event loop."""
+_pdf_slots = asyncio.Semaphore(PDFS_AT_ONCE)
+
+
+def _lay_out(page: Callable[[], str]) -> bytes:
+    pdf: bytes = weasyprint.HTML(string=page()).write_pdf()
+    return pdf
+
+
+async def render_pdf(page: Callable[[], str]) -> bytes:
+    """The page built, parsed and laid out as a PDF off the event loop, at most PDFS_AT_ONCE at a time."""
+    async with _pdf_slots:
+        return await asyncio.to_thread(_lay_out, page)
 
 
 def _eur(cents: int | None) -> str:
@@ -29,24 +47,8 @@ def _pct(ratio: float | None) -> str:
     return "—" if ratio is None else f"{ratio:.0%}"
 
 
-@router.get("/reports/{scope}/{year}", response_model=None)
-async def annual_report(
-    scope: str,
-    year: int,
-    request: Request,
-    db: LiveReadModels,
-    format: Annotated[Literal["html", "pdf"], Query(description="html, or pdf to download")] = "html",
-) -> Response:
-    """The annual report of a territory, or of all of them with `national`."""
-    territories: list[queries.TerritoryMetrics] = []
-    if scope == "national":
-        figures = await queries.national(db, year)
-        territories = await queries.by_territory(db, None, year)
-    else:
-        found = await queries.by_territory(db, scope, year)
-        if not found:
-            raise NotFound(f"no figures for {scope!r} in {year}")
-        figures = found[0]
+def _page(figures: queries.TerritoryMetrics, territories: list[queries.TerritoryMetrics], year: int) -> str:
+    """The report's HTML with its charts (CPU work: called in a worker thread)."""
     charts = [
         bars(
             "Jobs: planned at approval and declared",
@@ -76,19 +78,38 @@ async def annual_report(
                 height=300,
             )
         )
-    context = {
-        "figures": figures,
-        "year": year,
-        "territories": territories,
-        "charts": charts,
-        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "eur": _eur,
-        "pct": _pct,
-    }
-    page = templates.TemplateResponse(request, "report.html", context)
+    return templates.get_template("report.html").render(
+        figures=figures,
+        year=year,
+        territories=territories,
+        charts=charts,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        eur=_eur,
+        pct=_pct,
+    )
+
+
+@router.get("/reports/{scope}/{year}", response_model=None)
+async def annual_report(
+    scope: Annotated[Territory, Path(description="A territory, or `national`.")],
+    year: Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR)],
+    db: LiveReadModels,
+    format: Annotated[Literal["html", "pdf"], Query(description="html, or pdf to download")] = "html",
+) -> Response:
+    """The annual report of a territory, or of all of them with `national`."""
+    territories: list[queries.TerritoryMetrics] = []
+    if scope == "national":
+        figures = await queries.national(db, year)
+        territories = await queries.by_territory(db, None, year)
+    else:
+        found = await queries.by_territory(db, scope, year)
+        if not found:
+            raise NotFound(f"no figures for this territory in {year}")
+        figures = found[0]
+    page = functools.partial(_page, figures, territories, year)
     if format == "html":
-        return page
-    pdf = weasyprint.HTML(string=bytes(page.body).decode()).write_pdf()
+        return HTMLResponse(await asyncio.to_thread(page))
+    pdf = await render_pdf(page)
     filename = f"alize-report-{scope}-{year}.pdf"
     return Response(
         pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}

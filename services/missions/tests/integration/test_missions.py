@@ -4,8 +4,9 @@ refusal is a clear 4xx that leaves no event and no row."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -155,7 +156,10 @@ async def test_a_mission_from_convention_to_closure(
     signed = await client.post(f"{url}/convention/signature", json={"signed_on": "2026-03-28"})
     assert signed.status_code == 200 and signed.json()["convention_signed_on"] == "2026-03-28"
 
-    await _refused(database_url, event.application_id, lambda: day("2027-04-01"), 422, "outside the mission window")
+    await _refused(database_url, event.application_id, lambda: day("2026-03-31"), 422, "outside the mission window")
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    await _refused(database_url, event.application_id, lambda: day(tomorrow), 422, "is in the future")
+    await _refused(database_url, event.application_id, lambda: day("1899-12-31"), 422, "is before 1900-01-01")
     await _refused(
         database_url, event.application_id, lambda: day("2026-05-04", party=HOST), 403, "only the lending partner"
     )
@@ -321,6 +325,18 @@ async def test_an_advance_is_disbursed_repaid_in_part_and_written_off(
         "not been disbursed",
     )
 
+    # A schedule running past year 9999 raised an AssertionError (500); it is refused before.
+    for schedule, message in (
+        ({"installments": 120, "first_due_on": "2026-10-01", "months_between": 12}, "at most 120 months"),
+        ({"installments": 2, "first_due_on": "9999-12-01", "months_between": 12}, "years ahead"),
+    ):
+        await _refused(
+            database_url,
+            event.application_id,
+            functools.partial(client.post, f"{url}/disbursement", json={"disbursed_on": "2026-04-01", **schedule}),
+            422,
+            message,
+        )
     disbursed = await client.post(
         f"{url}/disbursement",
         json={"disbursed_on": "2026-04-01", "installments": 2, "first_due_on": "2026-10-01", "months_between": 6},
@@ -339,7 +355,14 @@ async def test_an_advance_is_disbursed_repaid_in_part_and_written_off(
         422,
         "above what is owed: 13000.00 EUR",
     )
-    written_off = await client.post(f"{url}/write-off", json={"written_off_on": "2027-12-31", "reason": "Liquidation."})
+    await _refused(
+        database_url,
+        event.application_id,
+        lambda: client.post(f"{url}/write-off", json={"written_off_on": "2026-03-31", "reason": "Liquidation."}),
+        422,
+        "cannot precede the disbursement on 2026-04-01",
+    )
+    written_off = await client.post(f"{url}/write-off", json={"written_off_on": "2026-11-02", "reason": "Liquidation."})
     assert written_off.json()["written_off_cents"] == 1_300_000 and written_off.json()["outstanding_cents"] == 0
     types = [
         r["type"].split(".")[-2]
@@ -389,11 +412,29 @@ async def test_a_guidance_track_to_a_surviving_business(
                 "outcome": "firm_created",
                 "recorded_on": "2026-09-01",
                 "firm_id": "BE0403170702",
-                "created_on": "2026-08-20",
+                "created_on": "2025-08-20",
             },
         ),
         422,
         "not a valid SIREN, SIRET or Belgian enterprise number",
+    )
+    outcome = {"outcome": "firm_created", "recorded_on": "2026-09-01", "firm_id": "BE0403170701"}
+    for created_on, message in (("2026-09-02", "cannot follow the outcome's record"), ("9999-01-01", "in the future")):
+        await _refused(
+            database_url,
+            event.application_id,
+            functools.partial(client.post, f"{url}/outcome", json={**outcome, "created_on": created_on}),
+            422,
+            message,
+        )
+    await _refused(
+        database_url,
+        event.application_id,
+        lambda: client.post(
+            f"{url}/outcome", json={**outcome, "recorded_on": "2026-03-01", "created_on": "2025-08-20"}
+        ),
+        422,
+        "cannot precede the approval on 2026-03-02",
     )
     created = await client.post(
         f"{url}/outcome",
@@ -401,12 +442,20 @@ async def test_a_guidance_track_to_a_surviving_business(
             "outcome": "firm_created",
             "recorded_on": "2026-09-01",
             "firm_id": "BE 0403.170.701",
-            "created_on": "2026-08-20",
+            "created_on": "2025-08-20",
         },
     )
     assert created.status_code == 201, created.text
 
-    check = {"years": 1, "active": True, "checked_on": "2027-08-25"}
+    check = {"years": 1, "active": True, "checked_on": "2026-08-25"}
+    # Once accepted and stored as infinity, then dead-lettered by metrics: missions and metrics disagreed.
+    await _refused(
+        database_url,
+        event.application_id,
+        lambda: client.post("/businesses/BE0403170701/survival-checks", json={**check, "checked_on": "9999-12-31"}),
+        422,
+        "is in the future",
+    )
     await _refused(
         database_url,
         event.application_id,
@@ -417,9 +466,9 @@ async def test_a_guidance_track_to_a_surviving_business(
     await _refused(
         database_url,
         event.application_id,
-        lambda: client.post("/businesses/BE0403170701/survival-checks", json={**check, "checked_on": "2027-01-01"}),
+        lambda: client.post("/businesses/BE0403170701/survival-checks", json={**check, "checked_on": "2026-01-01"}),
         422,
-        "is due on 2027-08-20",
+        "is due on 2026-08-20",
     )
     assert (await client.post("/businesses/BE0403170701/survival-checks", json=check)).status_code == 201
     await _refused(

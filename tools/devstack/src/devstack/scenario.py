@@ -55,7 +55,9 @@ class Case:
     skill_days: float = 0
     advance_cents: int | None = None
     reason: str | None = None
-    days: tuple[tuple[int, float], ...] = ()  # (days after approval, length): logged and confirmed
+    # (days after approval, length): logged and confirmed. The committee decides during the run,
+    # and a day worked is a fact, never in the future: every day is logged on the day of approval.
+    days: tuple[tuple[int, float], ...] = ()
     disputed: tuple[tuple[int, float], ...] = ()  # logged, then disputed by the host firm
     headcounts: tuple[int, ...] = ()  # successive declarations; the last one counts
     repaid_cents: int = 0  # repaid on the advance after its disbursement
@@ -66,13 +68,13 @@ def cases(indre: str = "indre", gard: str = "gard-cevennes") -> list[Case]:
     # fmt: off
     return [
         Case(indre, "skill_sponsorship", "404833048", (3, 12), 12, ("sales", "strategic-positioning"), "approve",
-             skill_days=3, advance_cents=2_300_000, days=((3, 1), (4, 1), (30, 0.5)), disputed=((31, 0.5),),
+             skill_days=3, advance_cents=2_300_000, days=((0, 0.5),), disputed=((0, 0.5),),
              headcounts=(13, 14), repaid_cents=575_000),
         Case(indre, "skill_sponsorship", "55210055400013", (1, 4), 4, ("hse",), "approve", skill_days=4,
-             days=((10, 1),), headcounts=(4,)),
+             days=((0, 1),), headcounts=(4,)),
         # The same firm as the first case, supported again: still one firm supported.
         Case(indre, "skill_sponsorship", "404833048", (0, 12), 12, ("digital-marketing",), "approve",
-             skill_days=1.5, days=((60, 1),)),
+             skill_days=1.5, days=((0, 1),)),
         Case(indre, "self_employment", None, (1, 0), 0, ("business-plan",), "approve",
              guidance=Guidance(sessions=3, outcome="firm_created", firm_id="BE0403170701",
                                created_on=date(2026, 9, 1))),
@@ -90,11 +92,11 @@ def cases(indre: str = "indre", gard: str = "gard-cevennes") -> list[Case]:
         # Above the default maximum headcount of 249: screened ineligible, never on an agenda.
         Case(indre, "skill_sponsorship", "443061841", (0, 300), 300, ("export",), "reject", eligible=False),
         Case(gard, "skill_sponsorship", "443061841", (4, 8), 8, ("sales", "export"), "approve",
-             skill_days=2, advance_cents=1_500_000, days=((7, 1), (8, 1)), headcounts=(12,), repaid_cents=375_000),
+             skill_days=2, advance_cents=1_500_000, days=((0, 1),), headcounts=(12,), repaid_cents=375_000),
         Case(gard, "skill_sponsorship", "512345679", (1, 2), 2, ("finance",), "reject",
              reason="Already supported by another programme this year."),
         Case(gard, "skill_sponsorship", "799384656", (2, 20), 20, ("lean-manufacturing",), "approve",
-             skill_days=5, days=((5, 0.5),)),
+             skill_days=5, days=((0, 0.5),)),
         Case(gard, "skill_sponsorship", "732829320", (1, 6), 6, ("quality",), "defer",
              reason="The financial forecast is to be completed for the next session."),
         Case(gard, "skill_sponsorship", "100000009", (1, 1), 1, ("sales",), "withdraw"),
@@ -486,7 +488,8 @@ async def _run_mission(
             },
         )
     )
-    for offset, days in (*case.days, *case.disputed):
+    to_review = [(day, False) for day in case.days] + [(day, True) for day in case.disputed]
+    for (offset, days), disputed in to_review:
         day = _ok(
             await http.post(
                 f"{url}/days",
@@ -494,7 +497,7 @@ async def _run_mission(
                 json={"worked_on": (today + timedelta(days=offset)).isoformat(), "days": days},
             )
         )
-        if (offset, days) in case.disputed:
+        if disputed:
             _ok(
                 await http.post(
                     f"{url}/days/{day['day_id']}/dispute",
@@ -505,9 +508,7 @@ async def _run_mission(
         else:
             _ok(await http.post(f"{url}/days/{day['day_id']}/confirmation", headers=host))
     if case.skill_days - sum(d for _, d in case.days) < 1:  # a full day more is over the budget
-        refused = await http.post(
-            f"{url}/days", headers=partner, json={"worked_on": (today + timedelta(days=200)).isoformat(), "days": 1}
-        )
+        refused = await http.post(f"{url}/days", headers=partner, json={"worked_on": today.isoformat(), "days": 1})
         if refused.status_code != 422:
             raise RuntimeError(f"a day over the budget was not refused: {refused.status_code}")
         outcome.refusals.append(refused.json()["detail"])
@@ -515,7 +516,7 @@ async def _run_mission(
         await http.post(
             f"{url}/closure",
             headers=host,
-            json={"closed_on": (today + timedelta(days=300)).isoformat(), "satisfaction": 5},
+            json={"closed_on": today.isoformat(), "satisfaction": 5},
         )
     )
 

@@ -17,10 +17,19 @@ class Installment:
     amount_cents: int
 
 
+MAX_SCHEDULE_MONTHS = 120
+"""A repayment schedule runs at most ten years from its first installment."""
+
+
 def schedule(amount_cents: int, installments: int, first_due_on: date, months_between: int) -> tuple[Installment, ...]:
     """Equal installments; the last one takes the remainder of the division."""
     if installments < 1:
         raise Rejected("a schedule has at least one installment")
+    if (span := (installments - 1) * months_between) > MAX_SCHEDULE_MONTHS:
+        raise Rejected(
+            f"{installments} installments {months_between} months apart run {span} months after the first: "
+            f"a schedule runs at most {MAX_SCHEDULE_MONTHS} months"
+        )
     each = amount_cents // installments
     amounts = [each] * (installments - 1) + [amount_cents - each * (installments - 1)]
     return tuple(Installment(add_months(first_due_on, i * months_between), a) for i, a in enumerate(amounts))
@@ -76,9 +85,11 @@ class Advance:
             )
         return replace(self, repaid_cents=self.repaid_cents + amount_cents)
 
-    def write_off(self) -> Advance:
+    def write_off(self, on: date) -> Advance:
         if self.written_off_cents:
             raise Conflict(f"advance {self.id} was already written off")
         if self.outstanding_cents == 0:
             raise Conflict(f"advance {self.id} has nothing outstanding to write off")
+        if self.disbursed_on is not None and on < self.disbursed_on:
+            raise Rejected(f"a write-off cannot precede the disbursement on {self.disbursed_on}")
         return replace(self, written_off_cents=self.outstanding_cents)

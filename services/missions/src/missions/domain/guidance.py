@@ -28,9 +28,13 @@ class Track:
         if held_on < self.approved_on:
             raise Rejected(f"a guidance session cannot precede the approval on {self.approved_on}")
 
-    def check_outcome(self, outcome: Outcome, firm_id: str | None, created_on: date | None) -> None:
+    def check_outcome(self, outcome: Outcome, recorded_on: date, firm_id: str | None, created_on: date | None) -> None:
         if self.outcome is not None:
             raise Conflict(f"track {self.application_id} already has its outcome: {self.outcome}")
+        if recorded_on < self.approved_on:
+            raise Rejected(f"an outcome cannot precede the approval on {self.approved_on}")
+        if created_on is not None and created_on > recorded_on:
+            raise Rejected(f"the firm's creation ({created_on}) cannot follow the outcome's record ({recorded_on})")
         if outcome == "firm_created" and (firm_id is None or created_on is None):
             raise Rejected("a firm_created outcome needs the new firm's firm_id and created_on")
         if outcome != "firm_created" and (firm_id is not None or created_on is not None):

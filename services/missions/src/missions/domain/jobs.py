@@ -14,8 +14,7 @@ def jobs_at(headcount: int, baseline: int) -> tuple[int, int]:
     return max(0, headcount - baseline), min(headcount, baseline)
 
 
-def check_declaration(as_of: date, approved_on: date | None, today: date) -> None:
-    if as_of > today:
-        raise Rejected(f"as_of ({as_of}) is in the future: declare the headcount actually reached")
+def check_declaration(as_of: date, approved_on: date | None) -> None:
+    """`as_of` is not in the future (alize_contracts.dates.PastDate, at the API) nor before the approval."""
     if approved_on is not None and as_of < approved_on:
         raise Rejected(f"as_of ({as_of}) is before the project's approval on {approved_on}")

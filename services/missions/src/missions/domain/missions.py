@@ -117,6 +117,8 @@ class Mission:
     def close(self, party: Party, closed_on: date) -> Mission:
         self._check_open()
         self._check_host(party, "close the mission")
+        if closed_on < self.approved_on:
+            raise Rejected(f"a mission cannot close before the project's approval on {self.approved_on}")
         if self.days_awaiting_review:
             raise Conflict(
                 f"mission {self.id} has {self.days_awaiting_review} days awaiting the host firm's "

@@ -15,7 +15,8 @@ def acting_party(
     alize_party: Annotated[
         str,
         Header(
-            description="Who acts: 'partner:<partner id>' (the lending company) or 'firm:<firm id>' (the host firm)."
+            max_length=100,
+            description="Who acts: 'partner:<partner id>' (the lending company) or 'firm:<firm id>' (the host firm).",
         ),
     ],
 ) -> Party:

@@ -8,11 +8,13 @@ from uuid import UUID
 
 from alize_chassis.api import Strict
 from alize_chassis.errors import NotFound
+from alize_contracts.dates import PastDate, PlannedDate
+from alize_contracts.events import Cents, Text
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from missions.adapters import advances as adapters
-from missions.domain.advances import Advance
+from missions.domain.advances import MAX_SCHEDULE_MONTHS, Advance
 from missions.entrypoints import Pool
 from missions.service_layer import advances as service
 
@@ -20,20 +22,20 @@ router = APIRouter(tags=["advances"])
 
 
 class Disbursement(Strict):
-    disbursed_on: date
-    installments: Annotated[int, Field(ge=1, le=120)]
-    first_due_on: date
+    disbursed_on: PastDate
+    installments: Annotated[int, Field(ge=1, le=MAX_SCHEDULE_MONTHS)]
+    first_due_on: PlannedDate
     months_between: Annotated[int, Field(ge=1, le=12)] = 1
 
 
 class Repayment(Strict):
-    received_on: date
-    amount_cents: Annotated[int, Field(gt=0, le=100_000_000)]
+    received_on: PastDate
+    amount_cents: Annotated[Cents, Field(gt=0)]
 
 
 class WriteOff(Strict):
-    written_off_on: date
-    reason: Annotated[str, Field(min_length=3, max_length=500)]
+    written_off_on: PastDate
+    reason: Annotated[Text, Field(min_length=3)]
 
 
 class InstallmentView(BaseModel):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from alize_chassis.api import Strict
 from alize_contracts import Territory
-from fastapi import APIRouter
+from alize_contracts.dates import PastDate
+from alize_contracts.events import DayLength
+from fastapi import APIRouter, Path
 from pydantic import EmailStr, Field
 
 from missions.adapters import guidance as adapters
@@ -17,6 +18,8 @@ from missions.entrypoints import Pool
 from missions.service_layer import guidance as service
 
 router = APIRouter(tags=["guidance"])
+FirmIdAsGiven = Annotated[str, Field(max_length=32)]
+"""A SIREN, SIRET or Belgian enterprise number as typed (normalised by python-stdnum)."""
 
 
 class Counsellor(Strict):
@@ -29,23 +32,21 @@ class Counsellor(Strict):
 
 class GuidanceSession(Strict):
     counsellor_id: UUID
-    held_on: date
-    days: Annotated[Decimal, Field(gt=0, le=1, multiple_of=Decimal("0.5"))] = Field(
-        description="0.5 for a half day, 1 for a full day."
-    )
+    held_on: PastDate
+    days: DayLength = Field(description="0.5 for a half day, 1 for a full day.")
 
 
 class ParticipantOutcome(Strict):
     outcome: Literal["firm_created", "employment", "left_programme"]
-    recorded_on: date
-    firm_id: Annotated[str, Field(max_length=32)] | None = Field(default=None, description="For firm_created.")
-    created_on: date | None = Field(default=None, description="For firm_created: the firm's creation date.")
+    recorded_on: PastDate
+    firm_id: FirmIdAsGiven | None = Field(default=None, description="For firm_created.")
+    created_on: PastDate | None = Field(default=None, description="For firm_created: the firm's creation date.")
 
 
 class SurvivalCheck(Strict):
     years: Literal[1, 2, 3]
     active: bool
-    checked_on: date
+    checked_on: PastDate
 
 
 @router.post("/counsellors", status_code=201)
@@ -56,7 +57,7 @@ async def add_counsellor(body: Counsellor, db: Pool) -> dict[str, UUID]:
 
 
 @router.get("/guidance")
-async def tracks(db: Pool, territory: str | None = None) -> list[dict[str, Any]]:
+async def tracks(db: Pool, territory: Territory | None = None) -> list[dict[str, Any]]:
     """Guidance tracks: approved self-employment projects, with their sessions and outcome."""
     return await adapters.list_tracks(db, territory)
 
@@ -64,7 +65,9 @@ async def tracks(db: Pool, territory: str | None = None) -> list[dict[str, Any]]
 @router.post("/guidance/{application_id}/sessions", status_code=201)
 async def log_session(application_id: UUID, body: GuidanceSession, db: Pool) -> dict[str, UUID]:
     async with db.acquire() as conn, conn.transaction():
-        session_id = await service.log_session(conn, application_id, body.counsellor_id, body.held_on, body.days)
+        session_id = await service.log_session(
+            conn, application_id, body.counsellor_id, body.held_on, Decimal(str(body.days))
+        )
     return {"session_id": session_id, "application_id": application_id}
 
 
@@ -78,7 +81,7 @@ async def record_outcome(application_id: UUID, body: ParticipantOutcome, db: Poo
 
 
 @router.post("/businesses/{firm_id}/survival-checks", status_code=201)
-async def report_survival(firm_id: str, body: SurvivalCheck, db: Pool) -> SurvivalCheck:
+async def report_survival(firm_id: Annotated[FirmIdAsGiven, Path()], body: SurvivalCheck, db: Pool) -> SurvivalCheck:
     """Is a firm created through guidance still active one, two, three years after its creation?"""
     async with db.acquire() as conn, conn.transaction():
         await service.report_survival(conn, firm_id, body.years, body.active, body.checked_on)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from alize_chassis.api import Strict
+from alize_contracts.dates import PastDate
+from alize_contracts.events import Headcount
 from fastapi import APIRouter
 from pydantic import Field
 
@@ -18,8 +19,8 @@ router = APIRouter(tags=["jobs"])
 
 
 class Declaration(Strict):
-    as_of: date
-    headcount: Annotated[int, Field(ge=0, le=100_000)] = Field(description="Full-time equivalents at `as_of`.")
+    as_of: PastDate
+    headcount: Headcount = Field(description="Full-time equivalents at `as_of`.")
 
 
 @router.post("/applications/{application_id}/job-declarations", status_code=201)

@@ -10,20 +10,23 @@ from uuid import UUID
 from alize_chassis.api import Strict
 from alize_chassis.errors import NotFound
 from alize_contracts import Territory
+from alize_contracts.dates import PastDate, PlannedDate
+from alize_contracts.events import CompetenceCode, DayLength, Satisfaction, Text
 from fastapi import APIRouter
 from pydantic import BaseModel, EmailStr, Field
 
 from missions.adapters import missions as adapters
-from missions.domain.missions import Mission
+from missions.domain.missions import WINDOW_RANGE, Mission
 from missions.entrypoints import ActingParty, Pool
 from missions.service_layer import missions as service
 
 router = APIRouter(tags=["missions"])
-DayLength = Annotated[Decimal, Field(gt=0, le=1, multiple_of=Decimal("0.5"))]
 
 
 class Window(Strict):
-    months: Annotated[int, Field(ge=12, le=18)] = Field(description="How long after approval a mission may run.")
+    months: Annotated[int, Field(ge=WINDOW_RANGE[0], le=WINDOW_RANGE[1])] = Field(
+        description="How long after approval a mission may run."
+    )
 
 
 class Expert(Strict):
@@ -36,28 +39,28 @@ class Expert(Strict):
 
 class ConventionTerms(Strict):
     expert: Expert
-    starts_on: date
-    ends_on: date
-    signed_on: date | None = Field(default=None, description="Give it when both firms have signed already.")
+    starts_on: PlannedDate
+    ends_on: PlannedDate
+    signed_on: PastDate | None = Field(default=None, description="Give it when both firms have signed already.")
 
 
 class Signature(Strict):
-    signed_on: date
+    signed_on: PastDate
 
 
 class LogDay(Strict):
-    worked_on: date
+    worked_on: PastDate
     days: DayLength = Field(description="0.5 for a half day, 1 for a full day.")
-    competence: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    competence: CompetenceCode | None = None
 
 
 class Dispute(Strict):
-    reason: Annotated[str, Field(min_length=3, max_length=500)]
+    reason: Annotated[Text, Field(min_length=3)]
 
 
 class Closure(Strict):
-    closed_on: date
-    satisfaction: Annotated[int, Field(ge=1, le=5)] = Field(description="The host firm's evaluation, 1 to 5.")
+    closed_on: PastDate
+    satisfaction: Satisfaction = Field(description="The host firm's evaluation, 1 to 5.")
     comment: Annotated[str, Field(max_length=2000)] | None = None
 
 
@@ -145,7 +148,7 @@ async def sign_convention(mission_id: UUID, body: Signature, db: Pool) -> Missio
 async def log_day(mission_id: UUID, body: LogDay, party: ActingParty, db: Pool) -> dict[str, UUID]:
     """A day the lending partner logs: on a signed convention, inside its dates, within the budget."""
     async with db.acquire() as conn, conn.transaction():
-        day = await service.log_day(conn, party, mission_id, body.worked_on, body.days, body.competence)
+        day = await service.log_day(conn, party, mission_id, body.worked_on, Decimal(str(body.days)), body.competence)
     return {"day_id": day.id, "mission_id": mission_id}
 
 

@@ -56,7 +56,7 @@ async def repay(conn: asyncpg.Connection, advance_id: UUID, amount_cents: int, r
 async def write_off(conn: asyncpg.Connection, advance_id: UUID, on: date, reason: str) -> Advance:
     advance, journey = await _advance(conn, advance_id)
     with continue_journey("missions write off advance", journey):
-        written_off = advance.write_off()
+        written_off = advance.write_off(on)
         await adapters.save_write_off(conn, written_off, on, reason)
         await outbox.record(conn, adapters.written_off_event(written_off, on, reason), service=SERVICE)
     return written_off

@@ -60,7 +60,7 @@ async def record_outcome(
     track, journey = await _track(conn, application_id)
     with continue_journey("missions guidance outcome", journey):
         firm_id = normalise_firm_id(firm_id) if firm_id else None
-        track.check_outcome(outcome, firm_id, created_on)
+        track.check_outcome(outcome, recorded_on, firm_id, created_on)
         await adapters.add_outcome(conn, application_id, outcome, recorded_on, firm_id)
         if firm_id is not None and created_on is not None:
             if not await adapters.add_business(conn, firm_id, application_id, created_on):

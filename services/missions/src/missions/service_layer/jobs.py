@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -28,7 +28,7 @@ async def declare(conn: asyncpg.Connection, application_id: UUID, as_of: date, h
             "contracts 1.2): jobs cannot be measured against it"
         )
     with continue_journey("missions declare jobs", project["trace_context"]):
-        check_declaration(as_of, project["approved_on"], datetime.now(UTC).date())
+        check_declaration(as_of, project["approved_on"])
         created, maintained = jobs_at(headcount, baseline)
         declaration_id = uuid4()
         await adapters.add_declaration(

@@ -1,0 +1,91 @@
+"""Metrics' HTML and PDF pages: bounded parameters, nothing from the caller written into
+HTML, and PDFs laid out without holding the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from metrics.app import create_app
+from metrics.charts import bars
+from metrics.settings import MetricsSettings
+
+pytestmark = pytest.mark.infra
+
+
+@pytest.fixture
+async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    from devstack.testing import running
+
+    async with running(create_app(MetricsSettings(**service_settings))) as http:  # type: ignore[arg-type]
+        yield http
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "1899", "10000", "99999999999"])
+async def test_a_report_year_out_of_range_is_a_422(client: httpx.AsyncClient, year: str) -> None:
+    response = await client.get(f"/reports/national/{year}")
+    assert response.status_code == 422, response.text
+
+
+@pytest.mark.parametrize("year", ["1900", "9999"])
+async def test_a_report_year_in_range_is_served(client: httpx.AsyncClient, year: str) -> None:
+    response = await client.get(f"/reports/national/{year}")
+    assert response.status_code == 200, response.text
+    assert f"Annual report {year}" in response.text
+
+
+async def test_a_territory_is_never_written_back_into_html(client: httpx.AsyncClient) -> None:
+    hostile = await client.get("/dashboard/<script>alert(1)<%2Fscript>")
+    assert hostile.status_code in (404, 422)
+    assert not hostile.headers["content-type"].startswith("text/html")
+    unknown = await client.get("/dashboard/nowhere")
+    assert unknown.status_code == 404
+    assert "nowhere" not in unknown.text and "no figures yet for this territory" in unknown.json()["detail"]
+
+
+def test_chart_titles_labels_and_series_are_escaped() -> None:
+    svg = bars("<script>alert(1)</script>", ["<img src=x onerror=alert(2)>"], {"<b>series</b>": [1]})
+    assert "<script>" not in svg and "<img" not in svg and "<b>" not in svg
+    assert "&lt;script&gt;" in svg
+
+
+def test_every_template_escapes_what_it_is_given() -> None:
+    from metrics.pages import templates
+
+    assert templates.env.autoescape is True
+    page = templates.env.get_template("base.html").render()
+    assert "<nav>" in page
+    rendered = templates.env.from_string("{{ value }}").render(value="<script>")
+    assert rendered == "&lt;script&gt;"
+
+
+async def test_health_stays_fast_while_pdfs_render(client: httpx.AsyncClient) -> None:
+    """Laid out on the event loop, each PDF would hold /health for its whole duration."""
+    started = time.monotonic()
+    first = await client.get("/reports/national/2026", params={"format": "pdf"}, timeout=60)
+    one_pdf = time.monotonic() - started
+    assert first.status_code == 200 and first.content.startswith(b"%PDF")
+
+    async def health_latencies(until: asyncio.Future[object]) -> list[float]:
+        latencies = []
+        while not until.done():
+            asked = time.monotonic()
+            assert (await client.get("/health")).status_code == 200
+            latencies.append(time.monotonic() - asked)
+            await asyncio.sleep(0.02)
+        return latencies
+
+    pdfs = asyncio.gather(
+        *(client.get("/reports/national/2026", params={"format": "pdf"}, timeout=120) for _ in range(5))
+    )
+    latencies = await health_latencies(pdfs)
+    assert all(r.status_code == 200 for r in await pdfs)
+    assert len(latencies) >= 2, "the PDFs finished before /health could be asked"
+    # On the event loop, each PDF would hold the /health calls behind it for its whole layout, so
+    # the typical call would wait about one PDF; off the loop, a small fraction of it (on a loaded
+    # machine a call may still wait for the CPU now and then: the median, not the maximum).
+    assert statistics.median(latencies) < one_pdf / 4, (latencies, one_pdf)
