@@ -27,7 +27,6 @@ STATE=${ALIZE_STATE_DIR:-$ROOT/.local}/images
 TAG=${ALIZE_IMAGE_TAG:-local}
 SERVICES=(intake committee missions metrics)
 SUITE=bookworm
-MIRROR=http://deb.debian.org/debian
 BASE_PACKAGES=python3,python3-venv,ca-certificates,passwd
 
 log() { printf '[images] %s\n' "$*" >&2; }
@@ -59,8 +58,18 @@ install_tools() {
   export CONTAINERS_CONF=$STATE/containers.conf
 }
 
+# The machine's own apt sources (deb822 or one-line style): the base comes from
+# wherever this machine's Debian packages come from.
+host_sources() {
+  local f
+  for f in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list; do
+    if [ -s "$f" ]; then echo "$f"; return; fi
+  done
+  log "no apt sources found on this machine"; exit 1
+}
+
 base_key() {
-  { echo "$SUITE $MIRROR $BASE_PACKAGES"; cat /usr/local/share/ca-certificates/*.crt 2>/dev/null || true; } \
+  { echo "$SUITE $BASE_PACKAGES"; cat "$(host_sources)"; cat /usr/local/share/ca-certificates/*.crt 2>/dev/null || true; } \
     | sha256sum | head -c 12
 }
 
@@ -73,9 +82,7 @@ build_rootfs() {
         cp /usr/local/share/ca-certificates/*.crt "$1/usr/local/share/ca-certificates/";
         chroot "$1" update-ca-certificates >/dev/null 2>&1; fi' \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' \
-    "$SUITE" "$partial" \
-    "deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main" \
-    "deb http://deb.debian.org/debian-security $SUITE-security main" >&2
+    "$SUITE" "$partial" "$(host_sources)" >&2
   mv "$partial" "$tar"
 }
 
