@@ -21,8 +21,7 @@ def normalise_firm_id(raw: str, field: str = "firm_id") -> str:
         if len(compact) == 14:
             return str(siret.validate(compact))
     except StdnumError as exc:
-        raise Rejected(f"{field} {raw!r} is not a valid SIREN, SIRET or Belgian enterprise number: {exc}") from exc
+        raise Rejected(f"{field} is not a valid SIREN, SIRET or Belgian enterprise number: {exc}") from exc
     raise Rejected(
-        f"{field} {raw!r} is neither a SIREN (9 digits), a SIRET (14 digits) "
-        "nor a Belgian enterprise number (10 digits)"
+        f"{field} is neither a SIREN (9 digits), a SIRET (14 digits) nor a Belgian enterprise number (10 digits)"
     )

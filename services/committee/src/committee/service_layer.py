@@ -195,7 +195,7 @@ async def _check_resources(
         fund.check(advance)
     for assignment in outcome.partners:
         if unknown_competences([assignment.competence]):
-            raise Rejected(f"competence {assignment.competence!r} is not in the catalogue")
+            raise Rejected("a partner assignment names a competence outside the catalogue (GET /competences on intake)")
         if not await adapters.lock_partner(conn, assignment.partner_id):
             raise Rejected(f"partner {assignment.partner_id} is not a known partner company")
         (await adapters.capacity(conn, assignment.partner_id, assignment.competence, year)).check(assignment.days)
@@ -228,7 +228,7 @@ async def offer_competence(
     if await adapters.partner_site(conn, partner_id, site_id) is None:
         raise Rejected(f"site {site_id} is not a site of partner {partner_id}")
     if unknown_competences([competence]):
-        raise Rejected(f"competence {competence!r} is not in the catalogue (GET /competences on intake)")
+        raise Rejected("the competence is not in the catalogue (GET /competences on intake)")
     await adapters.offer_competence(conn, partner_id, site_id, competence, year, days)
     event = adapters.competence_offered_event(territory, partner_id, site_id, competence, year, days)
     await outbox.record(conn, event, service=SERVICE)

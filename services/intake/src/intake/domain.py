@@ -91,7 +91,9 @@ class Application:
                 f"baseline_headcount ({self.baseline_headcount}): only existing positions can be maintained"
             )
         if unknown := unknown_competences(self.skills_needed):
-            raise Rejected(f"skills_needed has codes outside the competence catalogue: {', '.join(unknown)}")
+            raise Rejected(
+                f"skills_needed has {len(unknown)} code(s) outside the competence catalogue (GET /competences)"
+            )
 
     @property
     def territory(self) -> str:

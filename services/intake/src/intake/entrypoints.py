@@ -16,7 +16,8 @@ from alize_contracts.dates import PastDate, PlannedDate
 from alize_contracts.events import Cents, FirmSize, HalfDays, Headcount, NaceCode, ProjectKind, SkillsNeeded
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from intake import adapters, service_layer
 from intake.domain import Call, Decision, EligibilityRules
@@ -210,7 +211,8 @@ async def create_application(body: NewApplication, db: Pool, idempotency_key: Id
 
 
 class DraftChanges(Strict):
-    """Fields of a draft to change; those not given stay as they are."""
+    """Fields of a draft to change; those not given stay as they are. An optional
+    field given as null is cleared; a required one cannot be null."""
 
     firm_id: str | None = Field(default=None, max_length=32)
     firm_size: FirmSize | None = None
@@ -218,10 +220,18 @@ class DraftChanges(Strict):
     firm_created_on: PastDate | None = None
     project_kind: ProjectKind | None = None
     project_summary: Annotated[str, Field(min_length=1, max_length=5000)] | None = None
-    jobs_planned: JobsPlanned | None = None
-    baseline_headcount: Headcount | None = None
-    skills_needed: SkillsNeeded | None = None
+    # Required on an application: absent means unchanged, and the schema offers no null.
+    jobs_planned: JobsPlanned | SkipJsonSchema[None] = None
+    baseline_headcount: Headcount | SkipJsonSchema[None] = None
+    skills_needed: SkillsNeeded | SkipJsonSchema[None] = None
     advance_requested_cents: Cents | None = None
+
+    @field_validator("jobs_planned", "baseline_headcount", "skills_needed")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:  # validators run on given values only: this null was sent
+            raise ValueError("cannot be null (leave the field out to keep it)")
+        return value
 
 
 @router.patch("/applications/{application_id}", tags=["applications"])

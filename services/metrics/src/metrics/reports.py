@@ -89,7 +89,12 @@ def _page(figures: queries.TerritoryMetrics, territories: list[queries.Territory
     )
 
 
-@router.get("/reports/{scope}/{year}", response_model=None)
+@router.get(
+    "/reports/{scope}/{year}",
+    response_model=None,
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}, "application/pdf": {}}, "description": "The report."}},
+)
 async def annual_report(
     scope: Annotated[Territory, Path(description="A territory, or `national`.")],
     year: Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR)],

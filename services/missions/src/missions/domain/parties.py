@@ -18,7 +18,7 @@ class Party:
     def parse(cls, header: str) -> Party:
         kind, _, identifier = header.partition(":")
         if kind not in ("partner", "firm") or not identifier:
-            raise Rejected(f"Alize-Party {header!r} is not 'partner:<partner id>' or 'firm:<firm id>'")
+            raise Rejected("the Alize-Party header is not 'partner:<partner id>' or 'firm:<firm id>'")
         return cls(kind, identifier.strip())  # type: ignore[arg-type]
 
     def __str__(self) -> str:
