@@ -9,7 +9,9 @@ cd "$ROOT"
 
 bash scripts/bootstrap.sh
 if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ] || [ -z "${DATABASE_URL:-}" ]; then
-  eval "$(bash scripts/infra.sh up)"
+  # An assignment, not eval "$(...)": a failing infra.sh must stop the run here.
+  infra_env=$(bash scripts/infra.sh up)
+  eval "$infra_env"
 fi
 uv run --frozen ruff check .
 uv run --frozen mypy
