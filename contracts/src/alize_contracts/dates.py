@@ -6,14 +6,16 @@
 - a planned date (a call's closing day, a committee session, a convention's end, an
   installment) is at most PLANNING_HORIZON_YEARS ahead.
 
-"Today" is the only reading of the clock a rule may make (UTC). Events keep plain
+"Today" is the only reading of the clock a rule may make: the latest date that has
+begun anywhere (UTC+14), so that a network in France, in Belgium or overseas (New
+Caledonia is UTC+11) records today's fact from its first minute. Events keep plain
 dates: narrowing their schema would break readers of events already written; the
 APIs that produce them refuse out-of-range dates first.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -22,8 +24,11 @@ EARLIEST = date(1900, 1, 1)
 PLANNING_HORIZON_YEARS = 5
 
 
+_FIRST_TO_START_THE_DAY = timezone(timedelta(hours=14))
+
+
 def today() -> date:
-    return datetime.now(UTC).date()
+    return datetime.now(_FIRST_TO_START_THE_DAY).date()
 
 
 def latest_planned(on: date) -> date:

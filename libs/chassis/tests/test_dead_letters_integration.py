@@ -17,19 +17,19 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from alize_chassis import db
 from alize_chassis.consumer import Consumer
 from alize_chassis.db import CHASSIS_MIGRATIONS
 from alize_chassis.inbox import Handlers
+from alize_chassis.service import kafka_broker
+from alize_chassis.settings import ServiceSettings
 from alize_chassis.topics import TopicPolicy, ensure_topics
 from alize_chassis.wire import Received, to_kafka
 from alize_contracts import ApplicationSubmitted, Jobs
 from alize_contracts.topics import dead_letter
 from devstack.infra import Infra
-from devstack.testing import eventually, find_message, publish_raw
-from faststream.kafka import KafkaBroker
+from devstack.testing import eventually, find_message, publish_raw, read_topic
 
 pytestmark = pytest.mark.infra
 
@@ -92,7 +92,10 @@ async def probe(
             await admin.close()
     await db.migrate(database_url, "dlt_test", [CHASSIS_MIGRATIONS])
     pool = await db.create_pool(database_url, "dlt_test")
-    broker = KafkaBroker(bootstrap, max_request_size=policy.producer_max_request_bytes)
+    # The services' own Kafka client: idempotent, acks=all, sized to the dead-letter topics.
+    broker = kafka_broker(
+        ServiceSettings(service_name="probe", db_schema="dlt_test", kafka_bootstrap_servers=bootstrap)
+    )
     handlers = Handlers()
     consumer = Consumer(
         broker, lambda: pool, name="probe", group_id=f"test-{isolation_id}", topics=[topic], handlers=handlers
@@ -143,10 +146,15 @@ async def test_a_dead_letter_topic_too_small_for_the_message_gets_a_reference_to
     infrastructure: Infra, database_url: str, isolation_id: str, territory: str
 ) -> None:
     async with probe(infrastructure, database_url, isolation_id, dead_letter_max_bytes=8_000) as p:
-        poison_id, valid_id = str(uuid4()), str(uuid4())
+        poison_id, second_id, valid_id = str(uuid4()), str(uuid4()), str(uuid4())
         await p.send(b"{" + b"x" * 100_000, _cloud_event_headers(poison_id))
+        await p.send(b"not json", _cloud_event_headers(second_id))  # after a refused send, on the same partition
         await p.send_event(_event(territory), valid_id)
         assert await p.wait_applied(valid_id, timeout=20)
+        assert await p.pool.fetchval("SELECT count(*) FROM dead_letters") == 0
+
+    second = await find_message(p.bootstrap, dead_letter(p.topic), lambda h, _: h.get("ce_id") == second_id.encode())
+    assert second is not None and second[1] == b"not json"  # parked whole, the producer still works
 
     found = await find_message(p.bootstrap, dead_letter(p.topic), lambda h, _: h.get("ce_id") == poison_id.encode())
     assert found is not None
@@ -185,7 +193,7 @@ async def test_an_event_id_that_comes_back_with_another_body_is_dead_lettered_as
         assert await p.wait_applied(after)
         assert p.applied == [event_id, after]
 
-    parked = await _read_all(p.bootstrap, dead_letter(p.topic))
+    parked = await read_topic(p.bootstrap, dead_letter(p.topic))
     assert len(parked) == 1  # the redelivery with the same body was no conflict
     headers, value = parked[0]
     assert headers["ce_id"] == event_id.encode()
@@ -207,21 +215,6 @@ async def test_an_unknown_event_type_is_skipped_but_counted_and_logged(
             assert p.consumer.skipped_unknown == {future_type: 2}
     logged = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO and future_type in r.getMessage()]
     assert len(logged) == 2 and f"{p.topic}[" in logged[0] and "@0" in logged[0]
-
-
-async def _read_all(bootstrap: str, topic: str) -> list[tuple[dict[str, bytes], bytes]]:
-    """Every message of a topic, up to its current end."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
-    await consumer.start()
-    try:
-        ends = await consumer.end_offsets(list(consumer.assignment()))
-        found = []
-        while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                found += [(dict(r.headers or ()), r.value or b"") for r in records]
-        return found
-    finally:
-        await consumer.stop()
 
 
 async def _noop() -> None:

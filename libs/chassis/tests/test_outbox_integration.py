@@ -10,14 +10,13 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from alize_chassis import db, outbox
 from alize_chassis.db import CHASSIS_MIGRATIONS
 from alize_chassis.telemetry import configure_tracing
 from alize_chassis.topics import ensure_topics
 from alize_contracts import ApplicationSubmitted, Jobs, topics
 from devstack.infra import Infra
-from devstack.testing import eventually, find_message
+from devstack.testing import eventually, find_message, read_topic
 from faststream.kafka import KafkaBroker
 from opentelemetry import trace
 
@@ -178,26 +177,7 @@ async def test_two_relays_publish_each_row_once_when_the_lock_holders_connection
         for pool in pools:
             await pool.close()
 
-    published = Counter(h["ce_id"].decode() for h in await _headers_of_all(bootstrap, topic))
+    published = Counter(h["ce_id"].decode() for h, _ in await read_topic(bootstrap, topic))
     assert set(published) == set(added)
     assert [event_id for event_id, n in published.items() if n > 1] == []
     assert all(t < 10 for t in timings), timings
-
-
-async def _headers_of_all(bootstrap: str, topic: str) -> list[dict[str, bytes]]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
-    await consumer.start()
-    try:
-        await eventually(lambda: _noop(), lambda _: bool(consumer.assignment()), timeout=10)
-        ends = await consumer.end_offsets(list(consumer.assignment()))
-        found = []
-        while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                found += [dict(r.headers or ()) for r in records]
-        return found
-    finally:
-        await consumer.stop()
-
-
-async def _noop() -> None:
-    await asyncio.sleep(0.05)

@@ -48,12 +48,20 @@ async def test_topics_keep_every_event_and_drifted_ones_are_corrected_at_start(
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic, {"retention.ms": SEVEN_DAYS_MS})])
+        await admin.alter_configs(
+            [
+                ConfigResource(
+                    ConfigResourceType.TOPIC, topic, {"retention.ms": SEVEN_DAYS_MS, "compression.type": "gzip"}
+                )
+            ]
+        )
     finally:
         await admin.close()
     assert (await _configs(bootstrap, [topic]))[topic]["retention.ms"] == SEVEN_DAYS_MS
     await ensure_topics(bootstrap, names)
-    assert (await _configs(bootstrap, [topic]))[topic]["retention.ms"] == "-1"
+    corrected = (await _configs(bootstrap, [topic]))[topic]
+    assert corrected["retention.ms"] == "-1"
+    assert corrected["compression.type"] == "gzip"  # an operator's own setting is kept
 
 
 async def test_a_finite_retention_is_applied_with_a_warning(

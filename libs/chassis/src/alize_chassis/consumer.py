@@ -27,22 +27,13 @@ from faststream.message import StreamMessage
 from opentelemetry import trace
 from pydantic import ValidationError
 
+from alize_chassis.db import CONNECTION_LOST
 from alize_chassis.inbox import EventIdConflict, Handler, Handlers, apply_once
 from alize_chassis.wire import Received, UnknownEventType, from_kafka
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
-INFRASTRUCTURE_DOWN = (
-    OSError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.InterfaceError,
-    asyncpg.AdminShutdownError,  # the server shut down (or a backend was terminated)
-    asyncpg.CrashShutdownError,
-)
-"""Failures of the database itself, not of the message: never dead-lettered."""
 
 SchemaProvider = Callable[[], Awaitable[str]]
 """Where a consumer writes, when that can change while it runs (the metrics
@@ -160,7 +151,7 @@ class Consumer:
                     applied = await process_once(self._pool(), self.name, received, handler, schema)
                     span.set_attribute("alize.duplicate", not applied)
                 return
-            except INFRASTRUCTURE_DOWN:
+            except CONNECTION_LOST:  # the database, not the message: never dead-lettered
                 # Infrastructure down: never dead-letter for that, let the
                 # offset stay uncommitted and the message come back.
                 if attempt == self._max_attempts:

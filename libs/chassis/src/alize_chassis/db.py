@@ -10,6 +10,17 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import asyncpg
 from yoyo import get_backend, read_migrations
 
+CONNECTION_LOST = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.InterfaceError,
+    asyncpg.AdminShutdownError,  # the server shut down, or the backend was terminated
+    asyncpg.CrashShutdownError,
+)
+"""Failures of the database itself (or the way to it), never of the data."""
+
 CHASSIS_MIGRATIONS = Path(__file__).parent / "migrations"
 """The delivery tables every service has in its schema (outbox, processed events, idempotency keys)."""
 
@@ -44,6 +55,16 @@ def _apply_migrations(database_url: str, schema: str, migrations_dirs: list[Path
     migrations = read_migrations(*(str(d) for d in migrations_dirs))
     with backend.lock():
         backend.apply_migrations(backend.to_apply(migrations))
+
+
+async def close_pool(pool: asyncpg.Pool, timeout: float = 10) -> None:
+    """Close gracefully, but within `timeout`: a connection still held by a task that
+    would not stop must not hold the service's shutdown."""
+    try:
+        async with asyncio.timeout(timeout):
+            await pool.close()
+    except TimeoutError:
+        pool.terminate()
 
 
 async def migrate(database_url: str, schema: str, migrations_dirs: list[Path]) -> None:

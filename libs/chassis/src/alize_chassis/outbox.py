@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import warnings
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -17,6 +18,7 @@ from faststream.kafka import KafkaBroker
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
 
+from alize_chassis.db import CONNECTION_LOST
 from alize_chassis.wire import to_kafka
 
 log = logging.getLogger(__name__)
@@ -129,7 +131,8 @@ class OutboxRelay:
                 await asyncio.sleep(1)
 
     async def _lead(self) -> None:
-        async with self._pool.acquire() as leader:
+        leader = await self._pool.acquire()
+        try:
             locked = await leader.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", self._lock_name)
             if not locked:  # another instance relays; try again later
                 await asyncio.sleep(self._poll_seconds * 5)
@@ -147,6 +150,11 @@ class OutboxRelay:
                     self._wake.clear()
             finally:
                 await self._let_go(leader)
+        finally:
+            with warnings.catch_warnings(), contextlib.suppress(Exception):
+                # A connection that died with its listener on: asyncpg warns as it drops it.
+                warnings.simplefilter("ignore", asyncpg.InterfaceWarning)
+                await self._pool.release(leader)
 
     async def _let_go(self, leader: asyncpg.Connection) -> None:
         """Release the lock if its connection still lives. Never raises: an error here
@@ -196,13 +204,14 @@ class OutboxRelay:
             raise stopped
         return len(published)
 
-    @staticmethod
-    async def _still_leading(leader: asyncpg.Connection) -> None:
-        """The advisory lock lives as long as its session: a live session still holds it."""
+    async def _still_leading(self, leader: asyncpg.Connection) -> None:
+        """The advisory lock lives as long as its session: a live session still holds it.
+        A session that does not answer in time (a half-open connection) is not trusted."""
         try:
-            await leader.fetchval("SELECT 1")
-        except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, asyncpg.AdminShutdownError, OSError) as exc:
-            raise LeadershipLost(str(exc)) from exc
+            async with asyncio.timeout(self._poll_seconds * 5):
+                await leader.fetchval("SELECT 1")
+        except CONNECTION_LOST as exc:
+            raise LeadershipLost(type(exc).__name__) from exc
 
     async def _publish(self, row: asyncpg.Record) -> None:
         headers: dict[str, str] = dict(row["headers"])

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -86,6 +87,20 @@ class Subscription:
     schema_provider: SchemaProvider | None = None
 
 
+def kafka_broker(settings: ServiceSettings, middlewares: Sequence[Any] = ()) -> KafkaBroker:
+    """The service's one Kafka client, for its consumers, its relay and its dead letters."""
+    return KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        middlewares=middlewares,
+        client_id=f"alize-{settings.service_name}",
+        # The relay marks a row published only once every in-sync replica has it.
+        acks="all",
+        enable_idempotence=True,
+        # Sized to the largest record a topic accepts (a dead letter), not aiokafka's 1 MiB.
+        max_request_size=settings.topic_policy.producer_max_request_bytes,
+    )
+
+
 def create_service_app(
     settings: ServiceSettings,
     *,
@@ -100,16 +115,7 @@ def create_service_app(
     app = FastAPI(title=title, lifespan=_lifespan)
     protect(app, max_body_bytes=settings.max_request_body_bytes)
     provider = configure_tracing(f"alize-{settings.service_name}")
-    broker = KafkaBroker(
-        settings.kafka_bootstrap_servers,
-        middlewares=instrument(app, provider),
-        client_id=f"alize-{settings.service_name}",
-        # The relay marks a row published only once every in-sync replica has it.
-        acks="all",
-        enable_idempotence=True,
-        # Sized to the largest record a topic accepts (a dead letter), not aiokafka's 1 MiB.
-        max_request_size=settings.topic_policy.producer_max_request_bytes,
-    )
+    broker = kafka_broker(settings, middlewares=instrument(app, provider))
     if publishes:
         declare_publishers(broker, settings.service_name)
     rt = Runtime(settings=settings, broker=broker, subscription=subscription)
@@ -175,7 +181,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         if relay is not None:
             await relay.stop()
         await rt.broker.stop()
-        await rt.pool.close()
+        await db.close_pool(rt.pool)
         rt._pool = None
 
 

@@ -9,14 +9,14 @@ default they keep every event forever.
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError, UnknownTopicOrPartitionError
 from alize_contracts import topics
 
 log = logging.getLogger(__name__)
@@ -86,24 +86,27 @@ async def ensure_topics(bootstrap_servers: str, names: Iterable[str], policy: To
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [n for n in names if n not in existing]
-        if missing:
-            with contextlib.suppress(TopicAlreadyExistsError):  # another service won the race
-                await admin.create_topics(
-                    [
-                        NewTopic(
-                            n,
-                            num_partitions=policy.partitions,
-                            replication_factor=policy.replication_factor,
-                            topic_configs=policy.configs(n),
-                        )
-                        for n in missing
-                    ]
-                )
-        # Topics created just now have the policy already (and may not be in the metadata yet).
+        if missing := [n for n in names if n not in existing]:
+            response = await admin.create_topics(
+                [
+                    NewTopic(
+                        n,
+                        num_partitions=policy.partitions,
+                        replication_factor=policy.replication_factor,
+                        topic_configs=policy.configs(n),
+                    )
+                    for n in missing
+                ]
+            )
+            for topic, error_code, *_ in response.topic_errors:
+                # Already there: another service (or the broker's auto-creation) won the race;
+                # its configuration is checked below like any other.
+                if error_code not in (0, TopicAlreadyExistsError.errno):
+                    raise TopicMisconfigured(f"cannot create topic {topic} (Kafka error {error_code})")
+        # Replicas of topics created just now may not be in the metadata yet; they have the policy's.
         if present := [n for n in names if n in existing]:
             await _check_replicas(admin, present, policy)
-            await _correct_configs(admin, present, policy)
+        await _correct_configs(admin, names, policy)
     finally:
         await admin.close()
 
@@ -127,25 +130,56 @@ async def _check_replicas(admin: AIOKafkaAdminClient, names: list[str], policy: 
             )
 
 
+_DYNAMIC_TOPIC_CONFIG = 1
+"""DescribeConfigs' config_source for a value set on the topic itself (an override)."""
+
+
+async def _describe(admin: AIOKafkaAdminClient, names: list[str]) -> dict[str, dict[str, tuple[str, bool]]]:
+    """Each topic's configuration: key -> (value, set on the topic itself)."""
+    for attempt in range(10):
+        responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, n) for n in names])
+        found: dict[str, dict[str, tuple[str, bool]]] = {}
+        unknown = False
+        for response in responses:
+            for error_code, _message, _type, name, entries in (r[:5] for r in response.resources):
+                if error_code == UnknownTopicOrPartitionError.errno and attempt < 9:
+                    unknown = True  # created a moment ago, not known to this broker yet
+                elif error_code:
+                    raise TopicMisconfigured(
+                        f"cannot read the configuration of topic {name} (Kafka error {error_code})"
+                    )
+                # entry[3]: is_default (a bool, DescribeConfigs v0) or config_source (v1 and later)
+                found[name] = {
+                    e[0]: (e[1], (not e[3]) if isinstance(e[3], bool) else e[3] == _DYNAMIC_TOPIC_CONFIG)
+                    for e in entries
+                }
+        if not unknown:
+            return found
+        await asyncio.sleep(0.2)
+    raise AssertionError("unreachable")
+
+
 async def topic_configs(admin: AIOKafkaAdminClient, names: list[str]) -> dict[str, dict[str, str]]:
     """The configuration the broker reports for each topic (every key, defaults included)."""
-    responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, n) for n in names])
-    found: dict[str, dict[str, str]] = {}
-    for response in responses:
-        for error_code, _message, _type, name, entries in (r[:5] for r in response.resources):
-            if error_code:
-                raise TopicMisconfigured(f"cannot read the configuration of topic {name} (error {error_code})")
-            found[name] = {entry[0]: entry[1] for entry in entries}
-    return found
+    return {name: {k: v for k, (v, _) in entries.items()} for name, entries in (await _describe(admin, names)).items()}
 
 
 async def _correct_configs(admin: AIOKafkaAdminClient, names: list[str], policy: TopicPolicy) -> None:
-    actual = await topic_configs(admin, names)
-    wrong = [n for n in names if any(actual.get(n, {}).get(k) != v for k, v in policy.configs(n).items())]
-    if not wrong:
-        return
-    for name in wrong:
-        drift = {k: actual[name].get(k) for k, v in policy.configs(name).items() if actual[name].get(k) != v}
+    described = await _describe(admin, names)
+    corrections = []
+    for name in names:
+        actual = {k: v for k, (v, _) in described[name].items()}
+        drift = {k: actual.get(k) for k, v in policy.configs(name).items() if actual.get(k) != v}
+        if not drift:
+            continue
         log.warning("topic %s: correcting %s", name, ", ".join(f"{k}={v}" for k, v in drift.items()))
-    # AlterConfigs sets a topic's whole set of overrides: the platform owns these topics.
-    await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, n, policy.configs(n)) for n in wrong])
+        # AlterConfigs replaces a topic's whole set of overrides: keep the others (say, an
+        # operator's compression.type) and put the policy's over them.
+        overrides = {k: v for k, (v, on_topic) in described[name].items() if on_topic}
+        corrections.append(ConfigResource(ConfigResourceType.TOPIC, name, {**overrides, **policy.configs(name)}))
+    if not corrections:
+        return
+    for response in await admin.alter_configs(corrections):
+        for error_code, message, _type, name, *_ in response.resources:
+            if error_code:
+                raise TopicMisconfigured(f"cannot correct the configuration of topic {name}: {message or error_code}")

@@ -45,7 +45,7 @@ class NewMember(Strict):
 class ConflictOfInterest(Strict):
     """A member's tie to a firm or to a partner company: the member abstains on its projects."""
 
-    firm_id: Annotated[str, Field(max_length=32)] | None = Field(
+    firm_id: Annotated[str, Field(min_length=1, max_length=32)] | None = Field(
         default=None, description="SIREN, SIRET or Belgian enterprise number (normalised as in applications)."
     )
     partner_id: UUID | None = None

@@ -107,7 +107,7 @@ async def declare_conflict(
     """Record the tie; returns the firm's identifier as normalised (checked like an application's)."""
     if not await adapters.member_exists(conn, member_id):
         raise NotFound(f"no committee member {member_id}")
-    firm_id = normalise_firm_id(firm_id) if firm_id else None
+    firm_id = normalise_firm_id(firm_id) if firm_id is not None else None
     await adapters.add_conflict(conn, member_id, firm_id, partner_id)
     return firm_id
 

@@ -337,6 +337,8 @@ async def test_bad_conflicts_and_competences_are_refused(world: World, database_
     assert both.status_code == 422 and "exactly one of firm_id or partner_id" in both.text
     unknown = await world.client.post(f"/members/{uuid4()}/conflicts", json={"firm_id": FIRM})
     assert unknown.status_code == 404
+    empty = await world.client.post(f"/members/{member}/conflicts", json={"firm_id": "", "partner_id": None})
+    assert empty.status_code == 422, empty.text  # was a 500 (found by schemathesis)
     partner = (await world.client.get("/partners", params={"territory": world.territory})).json()[0]
     site_id = partner["sites"][0]["site_id"]
     juggling = await world.client.post(

@@ -190,12 +190,17 @@ _LATEST_DECISION = (
 
 async def get_for_update(conn: asyncpg.Connection, application_id: UUID) -> Application | None:
     row = await conn.fetchrow(
-        f"SELECT call_id, {', '.join(_APP_FIELDS)}, {_LATEST_DECISION} FROM applications WHERE id = $1 FOR UPDATE",
-        application_id,
+        f"SELECT call_id, {', '.join(_APP_FIELDS)} FROM applications WHERE id = $1 FOR UPDATE", application_id
     )
     if row is None:
         return None
     values = dict(row)
+    # Read after the lock, in a statement of its own: a decision stored while this
+    # command waited for the row is seen (the locking statement's snapshot predates it).
+    values["committee_decision"] = await conn.fetchval(
+        "SELECT decision FROM committee_decisions WHERE application_id = $1 ORDER BY seq DESC LIMIT 1",
+        application_id,
+    )
     call = await get_call(conn, values.pop("call_id"))
     assert call is not None
     return Application(id=application_id, call=call, **values)
@@ -239,17 +244,18 @@ async def add_committee_decision(
 ) -> Status | None:
     """Record a decision on one of intake's applications; returns the application's status
     (None: not an application of this intake)."""
+    # The application's row lock orders this against a withdrawal: whichever comes
+    # second sees the first (a decision after a withdrawal is reported by the caller).
     status: Status | None = await conn.fetchval(
-        """
-        WITH application AS (SELECT id, status FROM applications WHERE id = $1),
-             added AS (INSERT INTO committee_decisions (application_id, decision, decided_at)
-                       SELECT id, $2, $3 FROM application)
-        SELECT status FROM application
-        """,
-        application_id,
-        decision,
-        decided_at,
+        "SELECT status FROM applications WHERE id = $1 FOR UPDATE", application_id
     )
+    if status is not None:
+        await conn.execute(
+            "INSERT INTO committee_decisions (application_id, decision, decided_at) VALUES ($1, $2, $3)",
+            application_id,
+            decision,
+            decided_at,
+        )
     return status
 
 

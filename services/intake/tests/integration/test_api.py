@@ -354,7 +354,7 @@ BAD_INPUTS = [
     ({"project_kind": "lottery"}, "project_kind"),
     ({"contact": {"full_name": "X", "email": "not-an-email"}}, "email"),
     ({"call_id": str(uuid4())}, "is not a known call"),
-    ({"firm_created_on": (TODAY + timedelta(days=1)).isoformat()}, "is in the future"),
+    ({"firm_created_on": (TODAY + timedelta(days=2)).isoformat()}, "is in the future"),  # past UTC+14 too
     ({"firm_created_on": "1899-12-31"}, "is before 1900-01-01"),
     ({"advance_requested_cents": 10_000_000_001}, "advance_requested_cents"),
     ({"baseline_headcount": 100_001}, "baseline_headcount"),

@@ -43,7 +43,9 @@ def _programmes(batch: Sequence[Received]) -> dict[UUID, str]:
 
 async def apply_batch(conn: asyncpg.Connection, consumer: str, batch: Sequence[Received]) -> int:
     """Apply the events this consumer has not processed yet; return how many."""
-    unique = {received.id: received for received in batch}  # a redelivery inside one batch
+    unique: dict[str, Received] = {}
+    for received in batch:  # a redelivery inside one batch: the first read wins, as everywhere
+        unique.setdefault(received.id, received)
     inserted = await conn.fetch(
         """
         INSERT INTO processed_events (consumer, event_id, event_type, digest)

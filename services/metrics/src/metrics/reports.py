@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -23,9 +24,10 @@ from metrics.pages import templates
 router = APIRouter(tags=["reports"])
 
 PDFS_AT_ONCE = 2
-"""PDFs laid out at the same time, each in a worker thread (WeasyPrint blocks and takes
-tens of MiB); more requests wait their turn without holding the event loop."""
-_pdf_slots = asyncio.Semaphore(PDFS_AT_ONCE)
+"""PDFs laid out at the same time, each in a worker thread of their own (WeasyPrint blocks
+and takes tens of MiB); more requests wait their turn without holding the event loop. A
+request that goes away while waiting is dropped from the queue; one being laid out ends."""
+_pdf_threads = ThreadPoolExecutor(max_workers=PDFS_AT_ONCE, thread_name_prefix="pdf")
 
 
 def _lay_out(page: Callable[[], str]) -> bytes:
@@ -35,8 +37,7 @@ def _lay_out(page: Callable[[], str]) -> bytes:
 
 async def render_pdf(page: Callable[[], str]) -> bytes:
     """The page built, parsed and laid out as a PDF off the event loop, at most PDFS_AT_ONCE at a time."""
-    async with _pdf_slots:
-        return await asyncio.to_thread(_lay_out, page)
+    return await asyncio.get_running_loop().run_in_executor(_pdf_threads, _lay_out, page)
 
 
 def _eur(cents: int | None) -> str:

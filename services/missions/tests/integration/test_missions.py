@@ -157,7 +157,7 @@ async def test_a_mission_from_convention_to_closure(
     assert signed.status_code == 200 and signed.json()["convention_signed_on"] == "2026-03-28"
 
     await _refused(database_url, event.application_id, lambda: day("2026-03-31"), 422, "outside the mission window")
-    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=2)).isoformat()  # tomorrow even at UTC+14
     await _refused(database_url, event.application_id, lambda: day(tomorrow), 422, "is in the future")
     await _refused(database_url, event.application_id, lambda: day("1899-12-31"), 422, "is before 1900-01-01")
     await _refused(

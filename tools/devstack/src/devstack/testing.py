@@ -92,6 +92,30 @@ async def find_message(
         await consumer.stop()
 
 
+async def read_topic(bootstrap_servers: str, topic: str, timeout: float = 30) -> list[tuple[dict[str, bytes], bytes]]:
+    """Every message of `topic` up to its end as of the first assignment (no consumer group)."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap_servers, auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        found: list[tuple[dict[str, bytes], bytes]] = []
+        ends: dict[TopicPartition, int] | None = None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                found += [(dict(r.headers or ()), r.value or b"") for r in records]
+            if ends is None and consumer.assignment():
+                ends = await consumer.end_offsets(list(consumer.assignment()))
+            if ends is not None and not [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
+                return found
+        raise TimeoutError(f"could not read {topic} to its end in {timeout} s")
+    finally:
+        await consumer.stop()
+
+
 async def fetch(database_url: str, schema: str, query: str, *args: object) -> list[dict[str, object]]:
     """Run one query in a service's schema (tests inspect what a command left behind)."""
     import json
