@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
@@ -203,6 +203,32 @@ async def publish(infrastructure: Infra, *events: Event) -> None:
         await publish_event(infrastructure.kafka_bootstrap_servers, event)
 
 
+def eligible_application(territory: str, application_id: UUID, call_id: UUID) -> tuple[Event, Event]:
+    """Intake's two events for an application submitted to `call_id` and screened eligible."""
+    return (
+        ApplicationSubmitted(
+            territory=territory,
+            application_id=application_id,
+            programme="skill_sponsorship",
+            firm_id=FIRM,
+            submitted_at=datetime.now(UTC),
+            jobs_planned=Jobs(created=2, maintained=5),
+            baseline_headcount=5,
+            skills_needed=["sales"],
+            call_id=call_id,
+        ),
+        ApplicationScreened(
+            territory=territory,
+            application_id=application_id,
+            programme="skill_sponsorship",
+            call_id=call_id,
+            screened_at=datetime.now(UTC),
+            eligible=True,
+            reasons=[],
+        ),
+    )
+
+
 async def seed_committee(http: httpx.AsyncClient, infrastructure: Infra, territory: str) -> dict[str, list[Any]]:
     call_id, applications = uuid4(), [uuid4(), uuid4()]
     await publish(
@@ -218,26 +244,7 @@ async def seed_committee(http: httpx.AsyncClient, infrastructure: Infra, territo
         ),
     )
     for application_id in applications:
-        common = {"territory": territory, "application_id": application_id, "programme": "skill_sponsorship"}
-        await publish(
-            infrastructure,
-            ApplicationSubmitted(
-                **common,  # type: ignore[arg-type]
-                firm_id=FIRM,
-                submitted_at=datetime.now(UTC),
-                jobs_planned=Jobs(created=2, maintained=5),
-                baseline_headcount=5,
-                skills_needed=["sales"],
-                call_id=call_id,
-            ),
-            ApplicationScreened(
-                **common,  # type: ignore[arg-type]
-                call_id=call_id,
-                screened_at=datetime.now(UTC),
-                eligible=True,
-                reasons=[],
-            ),
-        )
+        await publish(infrastructure, *eligible_application(territory, application_id, call_id))
     docket = await eventually(
         lambda: http.get("/docket", params={"territory": territory}),
         lambda r: sum(e["eligible"] is not None for e in r.json()) == len(applications),
@@ -407,26 +414,7 @@ async def test_missions(
 
 async def seed_metrics(http: httpx.AsyncClient, infrastructure: Infra, territory: str) -> dict[str, list[Any]]:
     application_id, call_id = uuid4(), uuid4()
-    common = {"territory": territory, "application_id": application_id, "programme": "skill_sponsorship"}
-    await publish(
-        infrastructure,
-        ApplicationSubmitted(
-            **common,  # type: ignore[arg-type]
-            firm_id=FIRM,
-            submitted_at=datetime.now(UTC),
-            jobs_planned=Jobs(created=2, maintained=5),
-            baseline_headcount=5,
-            skills_needed=["sales"],
-            call_id=call_id,
-        ),
-        ApplicationScreened(
-            **common,  # type: ignore[arg-type]
-            call_id=call_id,
-            screened_at=datetime.now(UTC),
-            eligible=True,
-            reasons=[],
-        ),
-    )
+    await publish(infrastructure, *eligible_application(territory, application_id, call_id))
     found = await eventually(lambda: http.get(f"/metrics/territories/{territory}"), lambda r: r.status_code == 200)
     assert found.status_code == 200, found.text
     indicators = [i["code"] for i in (await http.get("/indicators")).json()]
