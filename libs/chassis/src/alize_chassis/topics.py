@@ -136,27 +136,23 @@ _DYNAMIC_TOPIC_CONFIG = 1
 
 async def _describe(admin: AIOKafkaAdminClient, names: list[str]) -> dict[str, dict[str, tuple[str, bool]]]:
     """Each topic's configuration: key -> (value, set on the topic itself)."""
-    for attempt in range(10):
+    for _ in range(20):
         responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, n) for n in names])
         found: dict[str, dict[str, tuple[str, bool]]] = {}
-        unknown = False
         for response in responses:
             for error_code, _message, _type, name, entries in (r[:5] for r in response.resources):
-                if error_code == UnknownTopicOrPartitionError.errno and attempt < 9:
-                    unknown = True  # created a moment ago, not known to this broker yet
-                elif error_code:
-                    raise TopicMisconfigured(
-                        f"cannot read the configuration of topic {name} (Kafka error {error_code})"
-                    )
-                # entry[3]: is_default (a bool, DescribeConfigs v0) or config_source (v1 and later)
-                found[name] = {
-                    e[0]: (e[1], (not e[3]) if isinstance(e[3], bool) else e[3] == _DYNAMIC_TOPIC_CONFIG)
-                    for e in entries
-                }
-        if not unknown:
+                if error_code not in (0, UnknownTopicOrPartitionError.errno):
+                    raise TopicMisconfigured(f"cannot read the config of topic {name} (Kafka error {error_code})")
+                if error_code == 0:
+                    # entry[3]: is_default (a bool, DescribeConfigs v0) or config_source (v1 and later)
+                    found[name] = {
+                        e[0]: (e[1], (not e[3]) if isinstance(e[3], bool) else e[3] == _DYNAMIC_TOPIC_CONFIG)
+                        for e in entries
+                    }
+        if len(found) == len(set(names)):
             return found
-        await asyncio.sleep(0.2)
-    raise AssertionError("unreachable")
+        await asyncio.sleep(0.2)  # created a moment ago, not known to this broker yet
+    raise TopicMisconfigured(f"topics {sorted(set(names) - set(found))} are unknown to the broker")
 
 
 async def topic_configs(admin: AIOKafkaAdminClient, names: list[str]) -> dict[str, dict[str, str]]:
