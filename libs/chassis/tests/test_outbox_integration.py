@@ -181,3 +181,36 @@ async def test_two_relays_publish_each_row_once_when_the_lock_holders_connection
     assert set(published) == set(added)
     assert [event_id for event_id, n in published.items() if n > 1] == []
     assert all(t < 10 for t in timings), timings
+
+
+async def test_a_relay_stopped_just_after_its_lock_connection_died_stops_at_once(
+    infrastructure: Infra, database_url: str, isolation_id: str
+) -> None:
+    """A shutdown that arrives as the leader's connection dies (a failover during a
+    deploy): releasing the lock must not replace the cancellation and keep the relay on."""
+    lock = f"relay-stop-{isolation_id}"
+    await db.migrate(database_url, "relay_dying", [CHASSIS_MIGRATIONS])
+    pool = await db.create_pool(database_url, "relay_dying")
+    broker = KafkaBroker(infrastructure.kafka_bootstrap_servers)
+    # Idle between polls, as a service is most of the time: the shutdown finds it waiting.
+    relay = outbox.OutboxRelay(pool, broker, lock_name=lock, poll_seconds=3, stop_timeout_seconds=5)
+    holder = (
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = hashtext($1)::oid"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    try:
+        await broker.start()
+        for _ in range(3):
+            await relay.start()
+            pid = await eventually(lambda: pool.fetchval(holder, lock), lambda p: p is not None, timeout=10)
+            await asyncio.sleep(0.3)  # leading, idle
+            assert await pool.fetchval("SELECT pg_terminate_backend($1)", pid)
+            await asyncio.sleep(0.3)  # asyncpg has seen its connection go
+            started = time.monotonic()
+            await relay.stop()
+            took = time.monotonic() - started
+            assert relay._task is not None and relay._task.done(), "the relay was abandoned, still running"
+            assert took < 2, f"stop took {took:.1f} s"
+    finally:
+        await broker.stop()
+        await pool.close()

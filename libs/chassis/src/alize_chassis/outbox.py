@@ -68,6 +68,15 @@ async def purge_published(pool: asyncpg.Pool, retention: timedelta) -> int:
 _TRACE_HEADERS = ("traceparent", "tracestate", "baggage")
 
 
+def _alive(conn: asyncpg.Connection) -> bool:
+    """Whether a pooled connection still lives. When its backend dies, asyncpg detaches
+    the pool's proxy, and any call on it, is_closed() included, raises InterfaceError."""
+    try:
+        return not conn.is_closed()
+    except asyncpg.InterfaceError:
+        return False
+
+
 class LeadershipLost(Exception):
     """The connection holding the relay's lock is gone: another instance may lead now."""
 
@@ -159,7 +168,7 @@ class OutboxRelay:
     async def _let_go(self, leader: asyncpg.Connection) -> None:
         """Release the lock if its connection still lives. Never raises: an error here
         would replace the CancelledError of a shutdown and keep the relay running."""
-        if leader.is_closed():
+        if not _alive(leader):
             return
         try:
             async with asyncio.timeout(2):
@@ -192,7 +201,7 @@ class OutboxRelay:
             )
             try:
                 for row in rows:
-                    if leader is not None and leader.is_closed():
+                    if leader is not None and not _alive(leader):
                         raise LeadershipLost(self._lock_name)
                     await self._publish(row)
                     published.append(row["seq"])
