@@ -4,7 +4,7 @@ in the caller's transaction). The Kafka consumer and the metrics replay share it
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import asyncpg
@@ -25,6 +25,15 @@ class Handlers:
 
     def __init__(self) -> None:
         self._by_type: dict[str, list[Handler]] = {}
+
+    @classmethod
+    def of(cls, table: Mapping[type[Event], Sequence[Handler]]) -> Handlers:
+        """From an explicit subscription table: event type → its effects, in order."""
+        handlers = cls()
+        for event, effects in table.items():
+            for effect in effects:
+                handlers.on(event)(effect)
+        return handlers
 
     def on(self, event: type[Event]) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
