@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (see README.md), and a few helpers.
-.PHONY: demo test setup schemas asyncapi lint infra-up infra-down
+.PHONY: demo test test-fast setup schemas asyncapi lint infra-up infra-down
 
 # scripts/bootstrap.sh installs uv there when none is on PATH (stock Debian: PEP 668).
 export PATH := $(CURDIR)/.local/uv/bin:$(PATH)
@@ -10,6 +10,9 @@ demo: ## Start Kafka, PostgreSQL and the four services locally, run the scenario
 
 test: ## Unit, integration and end-to-end tests on real Kafka and PostgreSQL
 	bash scripts/test.sh $(ARGS)
+
+test-fast: ## The tiers without Kafka: pure domain, and handlers on PostgreSQL (well under a minute)
+	bash scripts/test.sh --fast $(ARGS)
 
 setup: ## Create the development environment only
 	bash scripts/bootstrap.sh

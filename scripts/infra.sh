@@ -5,6 +5,7 @@
 #
 #   scripts/infra.sh install   # apt packages + Kafka jars (idempotent)
 #   scripts/infra.sh up        # install, then start both; prints the env to use
+#   scripts/infra.sh up-postgres  # PostgreSQL only (the test tiers without Kafka)
 #   scripts/infra.sh down      # stop both
 #   scripts/infra.sh reset     # stop, wipe their data (not the jars), start again
 #   scripts/infra.sh env       # print KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL
@@ -186,21 +187,26 @@ stop_all() {
   fi
 }
 
+print_postgres_env() {
+  echo "export ALIZE_PG_DATA=$PG_DATA"
+  echo "export DATABASE_URL=postgresql://postgres@127.0.0.1:$PG_PORT/alize"
+}
+
 print_env() {
   echo "export ALIZE_KAFKA_PID=$(kafka_pid)"
-  echo "export ALIZE_PG_DATA=$PG_DATA"
   echo "export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT"
-  echo "export DATABASE_URL=postgresql://postgres@127.0.0.1:$PG_PORT/alize"
+  print_postgres_env
 }
 
 case "${1:-up}" in
   install) install_packages; install_kafka ;;
   up) install_packages; install_kafka; start_postgres; start_kafka; print_env ;;
+  up-postgres) install_packages; start_postgres; print_postgres_env ;;
   down) stop_all ;;
   reset)
     stop_all
     rm -rf "$PG_DATA" "$STATE/kafka/data"
     install_packages; install_kafka; start_postgres; start_kafka; print_env ;;
   env) print_env ;;
-  *) echo "usage: $0 install|up|down|reset|env" >&2; exit 2 ;;
+  *) echo "usage: $0 install|up|up-postgres|down|reset|env" >&2; exit 2 ;;
 esac

@@ -3,11 +3,22 @@
 # Uses KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL when both are set; otherwise
 # starts Kafka and PostgreSQL as local processes (scripts/infra.sh). Extra
 # arguments go to pytest, e.g. `make test ARGS="-k committee"`.
+#
+# `--fast` (`make test-fast`): the tiers without Kafka only — pure tests and
+# handlers on PostgreSQL (started alone when DATABASE_URL is not set); no lint.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 bash scripts/bootstrap.sh
+if [ "${1:-}" = "--fast" ]; then
+  shift
+  if [ -z "${DATABASE_URL:-}" ]; then
+    infra_env=$(bash scripts/infra.sh up-postgres)
+    eval "$infra_env"
+  fi
+  exec uv run --frozen pytest -m "not infra and not images" "$@"
+fi
 if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ] || [ -z "${DATABASE_URL:-}" ]; then
   # An assignment, not eval "$(...)": a failing infra.sh must stop the run here.
   infra_env=$(bash scripts/infra.sh up)

@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import warnings
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -26,16 +27,22 @@ log = logging.getLogger(__name__)
 NOTIFY_CHANNEL = "alize_outbox"
 
 
-async def record(conn: asyncpg.Connection, event: Event, *, service: str) -> UUID:
-    """Add `event` to the outbox inside the caller's transaction.
+async def record(
+    conn: asyncpg.Connection, event: Event, *, service: str, trace_context: Mapping[str, str] | None = None
+) -> UUID:
+    """Add `event` to the outbox inside the caller's transaction (the unit of work does,
+    at commit: services raise events, they never call this).
 
-    The trace context current now (the request or message that caused the event)
-    is saved with it and restored when the relay publishes.
+    The trace context of the work that raised the event (`trace_context`, else the
+    one current now) is saved with it and restored when the relay publishes.
     """
     event_id = uuid4()
     message = to_kafka(event, event_id=event_id, service=service, time=datetime.now(UTC))
     headers: dict[str, str] = {k: v.decode() for k, v in message.headers.items()}
-    propagate.inject(headers)
+    if trace_context is None:
+        propagate.inject(headers)
+    else:
+        headers.update(trace_context)
     await conn.execute(
         """
         INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers)

@@ -27,6 +27,7 @@ from alize_chassis.outbox import OutboxRelay, purge_published
 from alize_chassis.settings import ServiceSettings
 from alize_chassis.telemetry import configure_tracing, instrument
 from alize_chassis.topics import ensure_topics, platform_topics
+from alize_chassis.unit_of_work import Command, CommandBus, View
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Runtime:
     subscription: Subscription | None = None
     _pool: asyncpg.Pool | None = None
     consumers: list[Consumer] = field(default_factory=list)
+    commands: CommandBus | None = None
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -53,8 +55,27 @@ def runtime(request: Request) -> Runtime:
 
 
 def pool(request: Request) -> asyncpg.Pool:
-    """FastAPI dependency: the service's connection pool."""
+    """FastAPI dependency: the service's connection pool (for reads)."""
     return runtime(request).pool
+
+
+@dataclass(frozen=True)
+class Commands:
+    """What a route hands its command to: the service's command bus on its pool."""
+
+    bus: CommandBus
+    pool: asyncpg.Pool
+
+    async def execute(self, command: Command, *, idempotency_key: str | None = None, view: View | None = None) -> Any:
+        return await self.bus.execute(self.pool, command, idempotency_key=idempotency_key, view=view)
+
+
+def commands(request: Request) -> Commands:
+    """FastAPI dependency: the service's command bus."""
+    rt = runtime(request)
+    if rt.commands is None:
+        raise RuntimeError(f"{rt.settings.service_name} takes no commands")
+    return Commands(rt.commands, rt.pool)
 
 
 @dataclass(frozen=True)
@@ -107,6 +128,7 @@ def create_service_app(
     title: str,
     migrations_dir: Path,
     routers: Sequence[APIRouter],
+    commands: CommandBus | None = None,
     subscription: Subscription | None = None,
     publishes: bool = True,
     periodic: Sequence[Periodic] = (),
@@ -118,7 +140,7 @@ def create_service_app(
     broker = kafka_broker(settings, middlewares=instrument(app, provider))
     if publishes:
         declare_publishers(broker, settings.service_name)
-    rt = Runtime(settings=settings, broker=broker, subscription=subscription)
+    rt = Runtime(settings=settings, broker=broker, subscription=subscription, commands=commands)
     if subscription is not None:
         rt.consumers.append(
             Consumer(

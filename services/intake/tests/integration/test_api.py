@@ -15,10 +15,10 @@ from alize_contracts import Jobs, ProjectApproved, topics
 from alize_contracts.events import ProjectDeferred
 from devstack.infra import Infra
 from devstack.testing import count, eventually, fetch, find_message, publish_event, running
-from intake import adapters
-from intake.app import create_app
-from intake.domain import Call
-from intake.service_layer import close_calls_past_their_deadline
+from intake.adapters import calls
+from intake.app import COMMANDS, create_app
+from intake.domain.calls import Call
+from intake.service_layer.calls import close_calls_past_their_deadline
 from intake.settings import IntakeSettings
 
 pytestmark = pytest.mark.infra
@@ -180,10 +180,10 @@ async def test_calls_past_their_deadline_are_closed_once(client: httpx.AsyncClie
             skill_days_budget=10,
             advances_budget_cents=0,
         )
-        await adapters.add_call(pool, past)
-        await close_calls_past_their_deadline(pool)
-        assert await close_calls_past_their_deadline(pool) == 0
-        closed = await adapters.get_call(pool, past.id)
+        await calls.add_call(pool, past)
+        await close_calls_past_their_deadline(pool, COMMANDS)
+        assert await close_calls_past_their_deadline(pool, COMMANDS) == 0
+        closed = await calls.get_call(pool, past.id)
     finally:
         await pool.close()
     assert closed is not None and closed.closed_at is not None

@@ -5,10 +5,12 @@ from uuid import uuid4
 
 import pytest
 from alize_chassis.errors import Conflict, Rejected
-from intake.domain import Application, Call, EligibilityRules, screen, size_class
+from intake.domain.applications import Application, EligibilityRules, screen, size_class
+from intake.domain.calls import Call
 
 TODAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 2, 10, tzinfo=UTC)
+RULES = EligibilityRules()
 
 
 def _call(**overrides: Any) -> Call:
@@ -50,32 +52,49 @@ def test_a_call_accepts_submissions_only_between_its_dates_and_while_open() -> N
         call.accepts_on(date(2026, 9, 30))
     with pytest.raises(Rejected, match="closed on 2026-12-21"):
         call.accepts_on(date(2026, 12, 22))
-    closed, reason = call.close(NOW)
-    assert reason == "closed_early"
+    closed, event = call.close(NOW)
+    assert (event.reason, event.call_id, event.closed_at, closed.closed_at) == ("closed_early", call.id, NOW, NOW)
     with pytest.raises(Rejected, match="is closed"):
         closed.accepts_on(TODAY)
     with pytest.raises(Conflict, match="already closed"):
         closed.close(NOW)
-    assert call.close(datetime(2026, 12, 22, tzinfo=UTC))[1] == "deadline"
+    assert call.close(datetime(2026, 12, 22, tzinfo=UTC))[1].reason == "deadline"
     with pytest.raises(Rejected, match="before opens_on"):
         _call(closes_on=date(2026, 9, 1))
 
 
-def test_submit_and_withdraw_follow_the_lifecycle() -> None:
+def test_a_call_opens_with_its_event_unless_its_deadline_has_passed() -> None:
+    call = _call()
+    opened = call.open(date(2026, 12, 21))
+    assert (opened.call_id, opened.closes_on, opened.skill_days_budget) == (call.id, call.closes_on, 100.0)
+    with pytest.raises(Rejected, match="in the past"):
+        call.open(date(2026, 12, 22))
+
+
+def test_submit_and_withdraw_follow_the_lifecycle_and_raise_their_events() -> None:
     draft = _application()
-    submitted = draft.submit(NOW)
-    assert (submitted.status, submitted.submitted_at) == ("submitted", NOW)
+    submitted, events = draft.submit(NOW, RULES)
+    assert (submitted.status, submitted.submitted_at, submitted.screening_reasons) == ("submitted", NOW, [])
+    assert [type(e).__name__ for e in events] == ["ApplicationSubmitted", "ApplicationScreened"]
+    assert all(e.application_id == draft.id for e in events)
     with pytest.raises(Conflict, match="already submitted"):
-        submitted.submit(NOW)
+        submitted.submit(NOW, RULES)
     with pytest.raises(Conflict, match="only a submitted application"):
-        draft.withdraw()
-    assert submitted.withdraw().status == "withdrawn"
-    assert replace(submitted, committee_decision="deferred").withdraw().status == "withdrawn"  # still pending
+        draft.withdraw(NOW)
+    withdrawn, event = submitted.withdraw(NOW)
+    assert (withdrawn.status, withdrawn.withdrawn_at, event.withdrawn_at) == ("withdrawn", NOW, NOW)
+    assert replace(submitted, committee_decision="deferred").withdraw(NOW)[0].status == "withdrawn"  # still pending
     for decided in ("approved", "rejected"):
         with pytest.raises(Conflict, match=f"was {decided} by the committee: a decided application can no longer"):
-            replace(submitted, committee_decision=decided).withdraw()
+            replace(submitted, committee_decision=decided).withdraw(NOW)
     with pytest.raises(Rejected, match="closed on"):
-        _application(call=_call(closes_on=date(2026, 11, 1))).submit(NOW)
+        _application(call=_call(closes_on=date(2026, 11, 1))).submit(NOW, RULES)
+
+
+def test_submission_screens_against_the_territory_rules() -> None:
+    submitted, events = _application(baseline_headcount=300, jobs_planned_maintained=3).submit(NOW, RULES)
+    assert submitted.screening_reasons == ["Headcount (300) is above the maximum of 249."]
+    assert events[1].eligible is False and events[1].reasons == submitted.screening_reasons
 
 
 def test_application_rules() -> None:

@@ -57,6 +57,17 @@ def start_local(action: str = "up") -> Infra:
     )
 
 
+def start_local_postgres() -> str:
+    """Run `scripts/infra.sh up-postgres` (no Kafka) and return its DATABASE_URL."""
+    done = subprocess.run(
+        ["bash", str(REPO_ROOT / "scripts" / "infra.sh"), "up-postgres"],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return _parse_exports(done.stdout)["DATABASE_URL"]
+
+
 def docker_engine_available() -> bool:
     if shutil.which("docker") is None:
         return False

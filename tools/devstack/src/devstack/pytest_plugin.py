@@ -7,6 +7,11 @@ Where they come from, in order:
 3. scripts/infra.sh, which starts them as local processes.
 If none works the tests that need them are skipped, except under CI (CI=true),
 where missing infrastructure is a failure.
+
+Tests that need PostgreSQL only (a fresh database: `database_url`) get it without
+Kafka (`scripts/infra.sh up-postgres`). The tiers follow from the fixtures a test
+uses, marked here: `postgres` (PostgreSQL, no Kafka) and `infra` (Kafka too);
+pure tests have neither. `make test-fast` runs the tests not marked `infra`.
 """
 
 from __future__ import annotations
@@ -54,12 +59,45 @@ def infrastructure() -> Iterator[infra.Infra]:
     yield found
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL server on which tests may CREATE DATABASE; no Kafka started for it."""
+    found = os.environ.get("DATABASE_URL")
+    if found:
+        yield found
+        return
+    try:
+        if infra.docker_engine_available():
+            from testcontainers.postgres import PostgresContainer
+
+            with PostgresContainer("postgres:15", driver=None) as pg:
+                yield pg.get_connection_url()
+            return
+        found = infra.start_local_postgres()
+    except Exception as exc:
+        message = f"no PostgreSQL for tests: {exc}"
+        if _under_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    yield found
+
+
 @pytest.fixture
-async def database_url(infrastructure: infra.Infra) -> AsyncIterator[str]:
+async def database_url(postgres_server: str) -> AsyncIterator[str]:
     """A fresh, empty database for one test, dropped afterwards."""
-    url = await databases.create_database(infrastructure.database_url)
+    url = await databases.create_database(postgres_server)
     yield url
-    await databases.drop_database(infrastructure.database_url, url)
+    await databases.drop_database(postgres_server, url)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its tier, from the infrastructure its fixtures reach."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "infrastructure" in fixtures:
+            item.add_marker(pytest.mark.infra)
+        elif "postgres_server" in fixtures:
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Calls, applications and screening: the rules, with no I/O."""
+"""Applications: a draft, submitted to a call (and screened at once), withdrawn."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from typing import Literal
 from uuid import UUID
 
 from alize_chassis.errors import Conflict, Rejected
+from alize_contracts import ApplicationSubmitted, Event, Jobs
 from alize_contracts.competences import unknown as unknown_competences
+from alize_contracts.events import ApplicationScreened, ApplicationWithdrawn
+
+from intake.domain.calls import Call
 
 SKILL_SPONSORSHIP = "skill_sponsorship"
 SELF_EMPLOYMENT = "self_employment"
@@ -17,40 +21,6 @@ SELF_EMPLOYMENT = "self_employment"
 def size_class(headcount: int) -> str:
     """EU size class by headcount (the turnover criteria are not collected)."""
     return "micro" if headcount < 10 else "small" if headcount < 50 else "medium" if headcount < 250 else "large"
-
-
-# --- calls -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Call:
-    id: UUID
-    territory: str
-    programme: str
-    opens_on: date
-    closes_on: date
-    skill_days_budget: float
-    advances_budget_cents: int
-    closed_at: datetime | None = None
-
-    def __post_init__(self) -> None:
-        if self.closes_on < self.opens_on:
-            raise Rejected(f"closes_on ({self.closes_on}) is before opens_on ({self.opens_on})")
-
-    def accepts_on(self, day: date) -> None:
-        """Refuse a submission on `day` unless the call is open then."""
-        if self.closed_at is not None:
-            raise Rejected(f"call {self.id} is closed (since {self.closed_at:%Y-%m-%d}): no submission accepted")
-        if day < self.opens_on:
-            raise Rejected(f"call {self.id} opens on {self.opens_on}: no submission accepted before")
-        if day > self.closes_on:
-            raise Rejected(f"call {self.id} closed on {self.closes_on}: no submission accepted after")
-
-    def close(self, at: datetime) -> tuple[Call, Literal["deadline", "closed_early"]]:
-        if self.closed_at is not None:
-            raise Conflict(f"call {self.id} is already closed")
-        reason: Literal["deadline", "closed_early"] = "deadline" if at.date() > self.closes_on else "closed_early"
-        return replace(self, closed_at=at), reason
 
 
 # --- applications ------------------------------------------------------------------
@@ -80,6 +50,9 @@ class Application:
     advance_requested_cents: int | None = None
     status: Status = "draft"
     submitted_at: datetime | None = None
+    screening_reasons: list[str] | None = None
+    """Why the screening found it ineligible (empty: eligible); None until submitted."""
+    withdrawn_at: datetime | None = None
     committee_decision: Decision | None = None
 
     def __post_init__(self) -> None:
@@ -109,13 +82,46 @@ class Application:
             raise Conflict(f"application {self.id} is {self.status}: only a draft can be changed")
         return replace(self, **changes)  # type: ignore[arg-type]
 
-    def submit(self, at: datetime) -> Application:
+    def submit(self, at: datetime, rules: EligibilityRules) -> tuple[Application, list[Event]]:
+        """Submitted and screened against the territory's `rules` at once."""
         if self.status != "draft":
             raise Conflict(f"application {self.id} is already {self.status}")
         self.call.accepts_on(at.date())
-        return replace(self, status="submitted", submitted_at=at)
+        reasons = screen(self, rules, at.date(), has_contact=self.applicant_id is not None)
+        submitted = replace(self, status="submitted", submitted_at=at, screening_reasons=reasons)
+        return submitted, [submitted._submitted_event(), submitted._screened_event(at)]
 
-    def withdraw(self) -> Application:
+    def _submitted_event(self) -> ApplicationSubmitted:
+        assert self.submitted_at is not None
+        return ApplicationSubmitted(
+            territory=self.territory,
+            application_id=self.id,
+            programme=self.programme,  # type: ignore[arg-type]
+            firm_id=self.firm_id,
+            submitted_at=self.submitted_at,
+            jobs_planned=Jobs(created=self.jobs_planned_created, maintained=self.jobs_planned_maintained),
+            baseline_headcount=self.baseline_headcount,
+            skills_needed=self.skills_needed,
+            call_id=self.call.id,
+            project_kind=self.project_kind,  # type: ignore[arg-type]
+            firm_size=self.firm_size,  # type: ignore[arg-type]
+            sector=self.sector,
+            advance_requested_cents=self.advance_requested_cents,
+        )
+
+    def _screened_event(self, at: datetime) -> ApplicationScreened:
+        assert self.screening_reasons is not None
+        return ApplicationScreened(
+            territory=self.territory,
+            application_id=self.id,
+            programme=self.programme,  # type: ignore[arg-type]
+            call_id=self.call.id,
+            screened_at=at,
+            eligible=not self.screening_reasons,
+            reasons=self.screening_reasons,
+        )
+
+    def withdraw(self, at: datetime) -> tuple[Application, ApplicationWithdrawn]:
         if self.status != "submitted":
             raise Conflict(f"only a submitted application can be withdrawn; application {self.id} is {self.status}")
         if self.committee_decision in FINAL_DECISIONS:
@@ -123,7 +129,13 @@ class Application:
                 f"application {self.id} was {self.committee_decision} by the committee: "
                 "a decided application can no longer be withdrawn"
             )
-        return replace(self, status="withdrawn")
+        withdrawn = replace(self, status="withdrawn", withdrawn_at=at)
+        return withdrawn, ApplicationWithdrawn(
+            territory=self.territory,
+            application_id=self.id,
+            programme=self.programme,  # type: ignore[arg-type]
+            withdrawn_at=at,
+        )
 
 
 # --- screening ---------------------------------------------------------------------

@@ -1,0 +1,141 @@
+"""The one path of every change a service makes: a command from HTTP, or an event
+from Kafka, runs in a unit of work.
+
+The unit of work owns the connection and its transaction; the domain raises
+events and the unit of work writes them to the outbox at commit, with the trace
+context of the work that raised them. For commands it also honours the
+Idempotency-Key and continues an application's journey. Routes build a command
+and hand it to the service's `CommandBus`; they never open a transaction, and no
+service code writes to the outbox.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+import asyncpg
+from alize_contracts import Event
+from fastapi.encoders import jsonable_encoder
+from opentelemetry.trace import Span
+from pydantic import ConfigDict
+
+from alize_chassis import idempotency, journey, outbox
+from alize_chassis.api import Strict
+from alize_chassis.inbox import Handler, Handlers
+from alize_chassis.wire import Received
+
+
+class UnitOfWork:
+    """One transaction's work: `conn` to read and write, `emit` for the events raised."""
+
+    def __init__(self, conn: asyncpg.Connection, service: str) -> None:
+        self.conn = conn
+        self.service = service
+        self._raised: list[tuple[Event, dict[str, str]]] = []
+
+    def emit(self, *events: Event) -> None:
+        """Events the domain raised: they reach the outbox when the work commits, not before."""
+        context = journey.current_context()
+        self._raised.extend((event, context) for event in events)
+
+    def journey(self, name: str, stored: Mapping[str, str] | None) -> contextlib.AbstractContextManager[Span]:
+        """Continue the journey of the aggregate this work is about (its stored trace
+        context): the events emitted inside join that application's trace."""
+        return journey.continue_journey(name, stored)
+
+    async def _write_outbox(self) -> None:
+        raised, self._raised = self._raised, []
+        for event, context in raised:
+            await outbox.record(self.conn, event, service=self.service, trace_context=context)
+
+
+@contextlib.asynccontextmanager
+async def unit_of_work(pool: asyncpg.Pool, service: str) -> AsyncIterator[UnitOfWork]:
+    """A transaction on a connection of `pool`; commits (with the raised events) if the block
+    ends normally, rolls everything back if it raises."""
+    async with pool.acquire() as conn, conn.transaction():
+        work = UnitOfWork(conn, service)
+        yield work
+        await work._write_outbox()
+
+
+class Command(Strict):
+    """A typed request to change something; its fields are all its handler gets. Strict, so a
+    command whose fields are exactly a request's body can be that body."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    def fingerprint_fields(self) -> dict[str, Any]:
+        """What makes two commands the same request (for the Idempotency-Key): the type and
+        the fields given, at every depth (a null given is not a field left out)."""
+        return {"command": type(self).__name__, "fields": self.model_dump(mode="json", exclude_unset=True)}
+
+
+CommandHandler = Callable[[UnitOfWork, Any], Awaitable[Any]]
+View = Callable[[asyncpg.Connection, Any], Awaitable[Any]]
+"""Reads what a route shows of a handler's result, in the same transaction."""
+
+
+class CommandBus:
+    """A service's commands and their handlers, listed once (in its app.py)."""
+
+    def __init__(self, service: str, handlers: Mapping[type[Command], CommandHandler]) -> None:
+        self.service = service
+        self._handlers = dict(handlers)
+
+    @property
+    def commands(self) -> Sequence[type[Command]]:
+        return list(self._handlers)
+
+    async def execute(
+        self,
+        pool: asyncpg.Pool,
+        command: Command,
+        *,
+        idempotency_key: str | None = None,
+        view: View | None = None,
+    ) -> Any:
+        """Run `command`'s handler in one unit of work and return what `view` makes of its
+        result (the result itself without a view), as JSON-compatible data.
+
+        With an `idempotency_key`, the command runs at most once per key: a retry of the
+        same command returns the first response, changing nothing; the same key with a
+        different command (another type, other fields) is refused (KeyReused, 422)."""
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            raise LookupError(f"{self.service} has no handler for {type(command).__name__}")
+        scope = type(command).__name__
+        async with unit_of_work(pool, self.service) as work:
+            if idempotency_key is not None:
+                stored = await idempotency.claim(
+                    work.conn, scope=scope, key=idempotency_key, request=command.fingerprint_fields()
+                )
+                if stored is not idempotency.NOT_YET:
+                    return stored
+            result = await handler(work, command)
+            response = jsonable_encoder(await view(work.conn, result) if view else result)
+            if idempotency_key is not None:
+                await idempotency.remember(work.conn, scope=scope, key=idempotency_key, response=response)
+            return response
+
+
+Policy = Callable[[UnitOfWork, Any, Received], Awaitable[None]]
+"""What a service does when an event arrives: (its unit of work, the contract event, metadata)."""
+
+
+def policies(service: str, table: Mapping[type[Event], Sequence[Policy]]) -> Handlers:
+    """A consumer's handlers from a service's subscription table: each policy runs in a
+    unit of work on the consumer's transaction (the one that marks the event processed),
+    so the events it raises commit with it."""
+
+    def in_unit_of_work(policy: Policy) -> Handler:
+        async def handle(conn: asyncpg.Connection, event: Any, received: Received) -> None:
+            work = UnitOfWork(conn, service)
+            await policy(work, event, received)
+            await work._write_outbox()
+
+        return handle
+
+    return Handlers.of({event: [in_unit_of_work(p) for p in effects] for event, effects in table.items()})

@@ -1,0 +1,1 @@
+"""Intake's repositories: its state in PostgreSQL, no rules and no events."""

@@ -1,0 +1,2 @@
+"""Intake's handlers: each command's and each incoming event's work, in a unit of work
+(app.py lists which command and which event goes where)."""
