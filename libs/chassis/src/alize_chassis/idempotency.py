@@ -66,8 +66,8 @@ async def remember(conn: asyncpg.Connection, *, scope: str, key: str, response: 
     """Store the response of the command that claimed `key` (same transaction)."""
     # status_code is kept for rows written before; a stored response is always the route's success.
     await conn.execute(
-        "UPDATE idempotency_keys SET status_code = 200, response = $3 WHERE scope = $1 AND key = $2",
+        "UPDATE idempotency_keys SET status_code = 200, response = $3::text::jsonb WHERE scope = $1 AND key = $2",
         scope,
         key,
-        response,
+        json.dumps(response),  # as text: None is JSON's null here, not SQL's NULL
     )

@@ -67,7 +67,7 @@ class Commands:
     pool: asyncpg.Pool
 
     async def execute(self, command: Command, *, idempotency_key: str | None = None, view: View | None = None) -> Any:
-        return await self.bus.execute(self.pool, command, idempotency_key=idempotency_key, view=view)
+        return await self.bus.respond(self.pool, command, idempotency_key=idempotency_key, view=view)
 
 
 def commands(request: Request) -> Commands:

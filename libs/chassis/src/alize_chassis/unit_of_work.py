@@ -89,7 +89,18 @@ class CommandBus:
     def commands(self) -> Sequence[type[Command]]:
         return list(self._handlers)
 
-    async def execute(
+    def _handler(self, command: Command) -> CommandHandler:
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            raise LookupError(f"{self.service} has no handler for {type(command).__name__}")
+        return handler
+
+    async def handle(self, pool: asyncpg.Pool, command: Command) -> Any:
+        """Run `command`'s handler in one unit of work; return its result (a domain object)."""
+        async with unit_of_work(pool, self.service) as work:
+            return await self._handler(command)(work, command)
+
+    async def respond(
         self,
         pool: asyncpg.Pool,
         command: Command,
@@ -97,15 +108,13 @@ class CommandBus:
         idempotency_key: str | None = None,
         view: View | None = None,
     ) -> Any:
-        """Run `command`'s handler in one unit of work and return what `view` makes of its
-        result (the result itself without a view), as JSON-compatible data.
+        """Run `command` for a caller (an HTTP route) and return what `view` makes of its result
+        (the result itself without a view) as JSON-compatible data, read in the same unit of work.
 
         With an `idempotency_key`, the command runs at most once per key: a retry of the
         same command returns the first response, changing nothing; the same key with a
         different command (another type, other fields) is refused (KeyReused, 422)."""
-        handler = self._handlers.get(type(command))
-        if handler is None:
-            raise LookupError(f"{self.service} has no handler for {type(command).__name__}")
+        handler = self._handler(command)
         scope = type(command).__name__
         async with unit_of_work(pool, self.service) as work:
             if idempotency_key is not None:

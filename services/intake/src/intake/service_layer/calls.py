@@ -41,7 +41,7 @@ async def close_calls_past_their_deadline(pool: Pool, bus: CommandBus) -> int:
     closed = 0
     for call_id in await calls.expired_open_calls(pool, now().date()):
         try:
-            await bus.execute(pool, CloseCall(call_id=call_id))
+            await bus.handle(pool, CloseCall(call_id=call_id))
         except Conflict:
             continue  # closed by hand meanwhile
         closed += 1
