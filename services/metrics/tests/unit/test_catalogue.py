@@ -23,7 +23,7 @@ import pytest
 from alize_chassis.wire import Received
 from alize_contracts import EVENT_TYPES, Event
 from alize_contracts.schemas import EXAMPLE_DIR
-from devstack.scenario import empty_metrics
+from devstack.scenario.oracle import empty_metrics
 from metrics import figures
 from metrics.catalogue import CATALOGUE
 from metrics.projections import PROJECTIONS
