@@ -13,7 +13,6 @@ derived indicators by the formulas in `DERIVED`.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -28,6 +27,7 @@ class JobsFigures(BaseModel):
     maintained: int
 
 
+# Models of their own, so that each one's fields get its indicators' descriptions.
 class JobsPlanned(JobsFigures):
     pass
 
@@ -105,8 +105,6 @@ def _bind(model: type[BaseModel], prefix: str = "") -> Layout:
             continue
         group = field.annotation
         if isinstance(group, type) and issubclass(group, BaseModel):
-            # A subclass shares its parent's field infos: it gets its own before they are described.
-            group.__pydantic_fields__ = copy.deepcopy(group.model_fields)
             layout[name] = members = _bind(group, f"{prefix}{name}_")
             field.description = "; ".join(f"{m}: {CATALOGUE[code].name}" for m, code in members.items()) + "."
             continue
