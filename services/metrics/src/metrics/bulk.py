@@ -35,9 +35,11 @@ def _rows(batch: Sequence[Received]) -> dict[Projection, list[Row]]:
     """What the batch adds to each read model, as `PROJECTIONS` says; for a
     `first_wins` one, the first row of each key read (as ON CONFLICT DO NOTHING)."""
     rows: dict[Projection, list[Row]] = {projection: [] for projection in READ_MODELS}
+    table = PROJECTIONS
     for received in batch:
-        for projection in PROJECTIONS.get(type(received.event), ()):
-            rows[projection] += projection.rows(received)
+        for projection in table.get(type(received.event), ()):
+            if found := projection.rows(received):
+                rows[projection] += found
     for projection, found in rows.items():
         if projection.first_wins:
             first: dict[Any, Row] = {}

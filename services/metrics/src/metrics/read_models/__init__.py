@@ -16,7 +16,7 @@ from alize_chassis.wire import Received
 Row = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each one is itself: hashed by identity, cheaply (a replay looks it up per event)
 class Projection:
     """One read model's write, in the two forms that write the same rows: called on
     one event (the live consumer, an idempotent INSERT), or `rows` of a batch of
