@@ -4,6 +4,11 @@ derived from plain dicts (written again here, independently), asyncpg COPY into
 tables of the same columns. No CloudEvents reading, no contract validation, no
 idempotency, no keys or indexes. Prints the number of events it read.
 
+It is one of the two deliberately independent oracles (with the demo scenario's
+expected metrics, devstack.scenario.oracle): it does not read the metrics
+service's catalogue or derivations, so the benchmark's check that both wrote the
+same facts compares two separate writings of the indicators.
+
     python benchmarks/baseline.py TOPIC...   (KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL from the environment)
 """
 

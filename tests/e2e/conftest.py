@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from devstack import databases, scenario
+from devstack import databases
 from devstack.infra import REPO_ROOT, Infra
 from devstack.otlp_sink import OtlpSink
+from devstack.scenario import cases, driver, oracle
 from devstack.stack import SERVICES, Stack, free_port
 
 
@@ -44,11 +45,11 @@ def stack(infrastructure: Infra, sink: OtlpSink, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="session")
-def populated(stack: Stack) -> scenario.Populated:
+def populated(stack: Stack) -> driver.Populated:
     suffix = uuid.uuid4().hex[:10]
     indre, gard = f"indre-{suffix}", f"gard-cevennes-{suffix}"
-    cases = scenario.cases(indre=indre, gard=gard)
-    outcome = asyncio.run(scenario.run(stack.urls, cases))
-    expected = scenario.expected_metrics(cases)
-    shown = asyncio.run(scenario.wait_for_metrics(stack.url("metrics"), expected))
-    return scenario.Populated(indre, gard, outcome, expected, shown)
+    scenario = cases.cases(indre=indre, gard=gard)
+    outcome = asyncio.run(driver.run(stack.urls, scenario))
+    expected = oracle.expected_metrics(scenario)
+    shown = asyncio.run(driver.wait_for_metrics(stack.url("metrics"), expected))
+    return driver.Populated(indre, gard, outcome, expected, shown)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from devstack import scenario
 from devstack.infra import REPO_ROOT
+from devstack.scenario import driver
 from devstack.stack import Stack
 
 pytestmark = pytest.mark.infra
@@ -58,9 +58,7 @@ def _run(*command: str) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
-async def test_the_dashboard_renders_in_a_browser(
-    stack: Stack, populated: scenario.Populated, isolation_id: str
-) -> None:
+async def test_the_dashboard_renders_in_a_browser(stack: Stack, populated: driver.Populated, isolation_id: str) -> None:
     expected, indre = populated.expected, populated.indre
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -91,7 +89,7 @@ def test_screenshot_folder_is_ignored_by_git() -> None:
 
 
 async def test_the_annual_report_renders_as_html_and_pdf(
-    stack: Stack, populated: scenario.Populated, isolation_id: str
+    stack: Stack, populated: driver.Populated, isolation_id: str
 ) -> None:
     from datetime import UTC, datetime
 

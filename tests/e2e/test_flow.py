@@ -4,15 +4,16 @@ database, driven only through their HTTP APIs."""
 from __future__ import annotations
 
 import pytest
-from devstack import scenario
 from devstack.otlp_sink import OtlpSink, Span
+from devstack.scenario import driver, oracle
+from devstack.scenario.cases import Case
 from devstack.stack import Stack
 from devstack.testing import eventually
 
 pytestmark = pytest.mark.infra
 
 
-def test_scenario_yields_exactly_the_expected_metrics_per_territory(populated: scenario.Populated) -> None:
+def test_scenario_yields_exactly_the_expected_metrics_per_territory(populated: driver.Populated) -> None:
     outcome, expected, shown = populated.outcome, populated.expected, populated.shown
     # The day over budget the scenario tries on its one mission left with less than a day (every day
     # is logged on the approval's day now, a day worked being never in the future).
@@ -47,9 +48,9 @@ def test_scenario_yields_exactly_the_expected_metrics_per_territory(populated: s
     assert indre["advances_outstanding_cents"] == 1_725_000
 
 
-def _one_journey(territory: str) -> list[scenario.Case]:
+def _one_journey(territory: str) -> list[Case]:
     return [
-        scenario.Case(
+        Case(
             territory,
             "skill_sponsorship",
             "443061841",
@@ -95,8 +96,8 @@ async def test_one_applications_journey_is_one_trace_across_all_services(
 ) -> None:
     territory = f"traced-{isolation_id}"
     cases = _one_journey(territory)
-    outcome = await scenario.run(stack.urls, cases)
-    await scenario.wait_for_metrics(stack.url("metrics"), scenario.expected_metrics(cases))
+    outcome = await driver.run(stack.urls, cases)
+    await driver.wait_for_metrics(stack.url("metrics"), oracle.expected_metrics(cases))
     (application_id,) = outcome.application_ids
 
     def journey(spans: list[Span]) -> list[Span]:

@@ -9,9 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-from devstack import scenario
+from devstack.scenario import driver
+from devstack.scenario.cases import Case
 from devstack.stack import Stack
-from devstack.testing import fetch
+from devstack.testing import eventually, fetch
 
 pytestmark = pytest.mark.infra
 
@@ -35,15 +36,15 @@ async def _footprint(stack: Stack) -> dict[str, int]:
 async def test_each_refusal_is_a_clear_4xx_with_no_event_and_no_row(stack: Stack, isolation_id: str) -> None:
     urls, territory = stack.urls, f"refusals-{isolation_id}"
     async with httpx.AsyncClient(timeout=30) as http:
-        network = await scenario.set_up_network(
+        network = await driver.set_up_network(
             http, urls, territory, {"skill_sponsorship"}, {"sales"}, conflicted_firm=TIED_FIRM
         )
-        good = scenario.Case(territory, "skill_sponsorship", FIRM, (2, 5), 5, ("sales",), "approve", skill_days=2)
-        tied = scenario.Case(territory, "skill_sponsorship", TIED_FIRM, (1, 3), 3, ("sales",), "approve", skill_days=1)
-        ineligible = scenario.Case(
+        good = Case(territory, "skill_sponsorship", FIRM, (2, 5), 5, ("sales",), "approve", skill_days=2)
+        tied = Case(territory, "skill_sponsorship", TIED_FIRM, (1, 3), 3, ("sales",), "approve", skill_days=1)
+        ineligible = Case(
             territory, "skill_sponsorship", "380129866", (0, 300), 300, ("sales",), "approve", eligible=False
         )
-        ids = {case: await scenario.apply(http, urls, network, case) for case in (good, tied, ineligible)}
+        ids = {case: await driver.apply(http, urls, network, case) for case in (good, tied, ineligible)}
         session = (
             await http.post(
                 f"{urls['committee']}/sessions",
@@ -55,10 +56,11 @@ async def test_each_refusal_is_a_clear_4xx_with_no_event_and_no_row(stack: Stack
                 },
             )
         ).json()["session_id"]
-        await scenario.until(  # the committee has read the three applications and their screening
+        await eventually(  # the committee has read the three applications and their screening
             lambda: http.get(f"{urls['committee']}/docket", params={"territory": territory}),
             lambda r: sum(e["eligible"] is not None for e in r.json()) == 3,
-            "the docket",
+            60,
+            waiting_for="the docket",
         )
 
         closed_call = (
@@ -86,10 +88,10 @@ async def test_each_refusal_is_a_clear_4xx_with_no_event_and_no_row(stack: Stack
             "submit": True,
         }
 
-        def decide(case: scenario.Case, **change: Any) -> Any:
+        def decide(case: Case, **change: Any) -> Any:
             return http.post(
                 f"{urls['committee']}/sessions/{session}/decisions",
-                json={"decisions": [{**scenario.decision_for(case, ids[case], network), **change}]},
+                json={"decisions": [{**driver.decision_for(case, ids[case], network), **change}]},
             )
 
         refusals = [
@@ -144,7 +146,7 @@ async def test_each_refusal_is_a_clear_4xx_with_no_event_and_no_row(stack: Stack
         ).json()["session_id"]
         twice = await http.post(
             f"{urls['committee']}/sessions/{later}/decisions",
-            json={"decisions": [scenario.decision_for(good, ids[good], network)]},
+            json={"decisions": [driver.decision_for(good, ids[good], network)]},
         )
         assert twice.status_code == 409 and "already approved" in twice.json()["detail"]
         assert await _footprint(stack) == before
@@ -162,8 +164,8 @@ async def test_each_missions_refusal_is_a_clear_4xx_with_no_event_and_no_row(sta
     urls, territory = stack.urls, f"outcomes-{isolation_id}"
     today = datetime.now(UTC).date()
     async with httpx.AsyncClient(timeout=30) as http:
-        network = await scenario.set_up_network(http, urls, territory, {"skill_sponsorship"}, {"sales"})
-        case = scenario.Case(
+        network = await driver.set_up_network(http, urls, territory, {"skill_sponsorship"}, {"sales"})
+        case = Case(
             territory,
             "skill_sponsorship",
             FIRM,
@@ -174,18 +176,20 @@ async def test_each_missions_refusal_is_a_clear_4xx_with_no_event_and_no_row(sta
             skill_days=1,
             advance_cents=1_000_000,
         )
-        application_id = await scenario.apply(http, urls, network, case)
-        await scenario.hold_session(http, urls, network, [(case, application_id)])
-        missions = await scenario.until(
+        application_id = await driver.apply(http, urls, network, case)
+        await driver.hold_session(http, urls, network, [(case, application_id)])
+        missions = await eventually(
             lambda: http.get(f"{urls['missions']}/missions", params={"application_id": application_id}),
             lambda r: bool(r.json()),
-            "the mission",
+            60,
+            waiting_for="the mission",
         )
         mission = f"{urls['missions']}/missions/{missions.json()[0]['mission_id']}"
-        advances = await scenario.until(
+        advances = await eventually(
             lambda: http.get(f"{urls['missions']}/advances", params={"application_id": application_id}),
             lambda r: bool(r.json()),
-            "the advance",
+            60,
+            waiting_for="the advance",
         )
         advance = f"{urls['missions']}/advances/{advances.json()[0]['advance_id']}"
         partner, host = {"Alize-Party": f"partner:{network.partner_id}"}, {"Alize-Party": f"firm:{FIRM}"}

@@ -1,5 +1,10 @@
-"""`create_app()`: the metrics service (uvicorn metrics.app:create_app --factory)."""
+"""`create_app()`: the metrics service (uvicorn metrics.app:create_app --factory).
 
+It consumes every contract topic and applies to each event the read models that
+`PROJECTIONS` lists for its type (metrics/projections.py; the replay applies the
+same table)."""
+
+from alize_chassis.inbox import Handlers
 from alize_chassis.service import Subscription, create_service_app
 from alize_contracts import topics
 from fastapi import FastAPI
@@ -7,7 +12,7 @@ from fastapi import FastAPI
 from metrics import MIGRATIONS, dashboard, reports
 from metrics.active_schema import ActiveSchema
 from metrics.entrypoints import router
-from metrics.read_models import handlers
+from metrics.projections import PROJECTIONS
 from metrics.settings import MetricsSettings
 
 
@@ -19,7 +24,9 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
         title="Alize metrics",
         migrations_dir=MIGRATIONS,
         routers=[router, dashboard.router, reports.router],
-        subscription=Subscription(topics=list(topics.ALL), handlers=handlers, schema_provider=active.current),
+        subscription=Subscription(
+            topics=list(topics.ALL), handlers=Handlers.of(PROJECTIONS), schema_provider=active.current
+        ),
         publishes=False,
     )
     active.bind(lambda: app.state.runtime.pool)

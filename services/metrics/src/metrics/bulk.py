@@ -18,27 +18,35 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
 import asyncpg
 from alize_chassis.wire import Received
 
-from metrics.read_models.facts import FACT_COLUMNS, fact_rows
-from metrics.read_models.programmes import programme_of, record_programmes
+from metrics.projections import PROJECTIONS, READ_MODELS
+from metrics.read_models import Projection, Row
 
 log = logging.getLogger(__name__)
 
-BULK_TABLES = ("processed_events", "facts", "application_programmes")
+BULK_TABLES = ("processed_events", *(projection.table for projection in READ_MODELS))
 """Every table the metrics projections write."""
 
 
-def _programmes(batch: Sequence[Received]) -> dict[UUID, str]:
-    """Each application's programme, the first one read winning (as ON CONFLICT DO NOTHING)."""
-    found: dict[UUID, str] = {}
+def _rows(batch: Sequence[Received]) -> dict[Projection, list[Row]]:
+    """What the batch adds to each read model, as `PROJECTIONS` says; for a
+    `first_wins` one, the first row of each key read (as ON CONFLICT DO NOTHING)."""
+    rows: dict[Projection, list[Row]] = {projection: [] for projection in READ_MODELS}
+    table = PROJECTIONS
     for received in batch:
-        if pair := programme_of(received.event):
-            found.setdefault(*pair)
-    return found
+        for projection in table.get(type(received.event), ()):
+            if found := projection.rows(received):
+                rows[projection] += found
+    for projection, found in rows.items():
+        if projection.first_wins:
+            first: dict[Any, Row] = {}
+            for row in found:
+                first.setdefault(row[0], row)
+            rows[projection] = list(first.values())
+    return rows
 
 
 async def apply_batch(conn: asyncpg.Connection, consumer: str, batch: Sequence[Received]) -> int:
@@ -58,11 +66,11 @@ async def apply_batch(conn: asyncpg.Connection, consumer: str, batch: Sequence[R
         [r.digest for r in unique.values()],
     )
     fresh = [unique[row["event_id"]] for row in inserted]
-    rows = [row for received in fresh for row in fact_rows(received)]
-    if rows:
-        await conn.copy_records_to_table("facts", records=rows, columns=FACT_COLUMNS)
-    if programmes := _programmes(fresh):
-        await record_programmes(conn, programmes.items())
+    for projection, rows in _rows(fresh).items():
+        if projection.first_wins:  # rows of earlier events may be there already
+            await projection.insert(conn, rows)
+        elif rows:  # rows of events not processed before: none is there yet
+            await conn.copy_records_to_table(projection.table, records=rows, columns=projection.columns)
     return len(fresh)
 
 
@@ -75,13 +83,9 @@ async def copy_batch(conn: asyncpg.Connection, consumer: str, batch: Sequence[Re
             records=[(consumer, r.id, r.type, r.digest) for r in batch],
             columns=("consumer", "event_id", "event_type", "digest"),
         )
-        facts = [row for received in batch for row in fact_rows(received)]
-        if facts:
-            await conn.copy_records_to_table("facts", records=facts, columns=FACT_COLUMNS)
-        if programmes := _programmes(batch):
-            await conn.copy_records_to_table(
-                "application_programmes", records=programmes.items(), columns=("application_id", "programme")
-            )
+        for projection, rows in _rows(batch).items():
+            if rows:
+                await conn.copy_records_to_table(projection.table, records=rows, columns=projection.columns)
     return len(batch)
 
 

@@ -1,10 +1,17 @@
 """The indicators, each documented once: what it means, which events make it up,
-how it is aggregated, and the reference it follows. Served with the data."""
+how it is aggregated, and the reference it follows. Served with the data.
+
+This is the one list of indicators. The figures response (figures.py: its fields,
+their types and descriptions, the empty figures of a territory) and the codes the
+queries aggregate are derived from it; the derivations (read_models/facts.py) are
+checked against it by a pure test (tests/unit/test_catalogue.py). Two oracles stay
+deliberately independent of it: the demo scenario's expected metrics
+(devstack.scenario.oracle) and the benchmark's baseline (benchmarks/baseline.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Aggregation = Literal["sum", "distinct", "latest", "derived"]
 """sum: of the facts' values; distinct: count of distinct subjects (firms, people);
@@ -20,6 +27,20 @@ class Indicator:
     aggregation: Aggregation
     unit: str = "count"
     reference: str | None = None
+    shown: bool = True
+    """False for an ingredient of other indicators that the figures response does not show."""
+
+    @property
+    def value_type(self) -> type[int] | type[float]:
+        """Days come in halves and ratios are fractions; every other figure is whole."""
+        return float if self.unit in ("days", "ratio") else int
+
+    def documentation(self) -> dict[str, Any]:
+        """What GET /indicators and /lineage serve about the indicator."""
+        return {name: getattr(self, name) for name in DOCUMENTED}
+
+
+DOCUMENTED = ("code", "name", "definition", "source_events", "aggregation", "unit", "reference")
 
 
 def _i(
@@ -30,8 +51,10 @@ def _i(
     aggregation: Aggregation = "sum",
     unit: str = "count",
     reference: str | None = None,
+    shown: bool = True,
 ) -> Indicator:
-    return Indicator(code, name, definition, tuple(f"org.alize.{s}.v1" for s in sources), aggregation, unit, reference)
+    events = tuple(f"org.alize.{s}.v1" for s in sources)
+    return Indicator(code, name, definition, events, aggregation, unit, reference, shown)
 
 
 CATALOGUE: dict[str, Indicator] = {
@@ -122,6 +145,7 @@ CATALOGUE: dict[str, Indicator] = {
             "Projects granted skill days",
             "Approved projects with skill days.",
             ("committee.project.approved",),
+            shown=False,  # the denominator of average_days_per_project
         ),
         _i(
             "days_contracted",

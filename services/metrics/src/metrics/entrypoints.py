@@ -61,7 +61,7 @@ async def national(db: LiveReadModels, year: Year = None, programme: ProgrammeFi
 @router.get("/indicators")
 async def indicators() -> list[dict[str, Any]]:
     """Each indicator documented once: definition, source events, aggregation, unit, reference."""
-    return [vars(i) for i in CATALOGUE.values()]
+    return [i.documentation() for i in CATALOGUE.values()]
 
 
 @router.get("/lineage/{indicator}")
@@ -77,7 +77,7 @@ async def lineage(
         raise NotFound("no such indicator; see GET /indicators")
     events: list[LineageEvent] = await queries.lineage(db, indicator, territory, year, programme)
     return {
-        "indicator": vars(CATALOGUE[indicator]),
+        "indicator": CATALOGUE[indicator].documentation(),
         "territory": territory or "national",
         "year": year,
         "programme": programme,

@@ -8,62 +8,14 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import asyncpg
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from metrics.catalogue import CATALOGUE
+from metrics.figures import MEDIAN_DECIDED, MEDIAN_SUBMITTED, TerritoryMetrics, figures
+
+__all__ = ["LineageEvent", "Programme", "TerritoryMetrics", "by_territory", "lineage", "national"]
 
 Programme = Literal["skill_sponsorship", "self_employment"]
-
-
-class JobsFigures(BaseModel):
-    created: int
-    maintained: int
-
-
-class TerritoryMetrics(BaseModel):
-    territory: str
-    # The application funnel.
-    applications: int = Field(description="Applications received (submitted).")
-    screened_eligible: int
-    screened_ineligible: int
-    approved: int
-    rejected: int
-    deferred: int = Field(description="Deferral decisions (a project deferred twice counts twice).")
-    withdrawn: int
-    sessions_held: int
-    approval_rate: float | None = Field(description="approved / (approved + rejected); null before any decision.")
-    median_days_to_decision: float | None = Field(description="From submission to approval or rejection.")
-    firms_supported: int = Field(description="EU CO01: each firm once, by its identifier (a SIRET as its SIREN).")
-    firms_financial_support: int = Field(description="EU CO02: firms granted an advance.")
-    firms_non_financial_support: int = Field(description="EU CO04: firms granted skill days.")
-    smes_supported: int = Field(description="EU ESF+ EECO19: firms supported with fewer than 250 people.")
-    active_partners: int = Field(description="Partner companies assigned to an approved project.")
-    partner_sites: int
-    # Skill sponsorship.
-    days_contracted: float = Field(description="Skill days approved, amendments included.")
-    days_delivered: float = Field(description="Skill days the host firms confirmed.")
-    average_days_per_project: float | None = Field(description="Days contracted per project granted skill days.")
-    missions_closed: int
-    jobs_planned: JobsFigures = Field(description="Forecast at approval.")
-    jobs_declared: JobsFigures = Field(
-        description="IRIS+ PI3687 (created) and PI5691 (maintained), the latest declaration of each firm."
-    )
-    # Repayable advances.
-    advances_granted: int
-    advances_granted_cents: int
-    advances_disbursed_cents: int
-    advances_repaid_cents: int
-    advances_written_off_cents: int
-    advances_outstanding_cents: int = Field(description="Disbursed, less repaid, less written off.")
-    average_advance_cents: int | None
-    # Self-employment guidance.
-    people_guided: int = Field(description="Participants with at least one guidance session.")
-    firms_created: int
-    oriented_to_employment: int
-    left_programme: int
-    survival_checks_3y: int = Field(description="Created firms checked three years after creation.")
-    active_3y: int
-    survival_rate_3y: float | None = Field(description="active_3y / survival_checks_3y; null before any check.")
 
 
 def _codes(aggregation: str) -> list[str]:
@@ -120,72 +72,14 @@ def _args(territory: str | None, year: int | None, programme: str | None, nation
     return territory, year, programme, national, _codes("sum"), _codes("distinct"), _codes("latest")
 
 
-def _ratio(numerator: float, denominator: float, digits: int = 4) -> float | None:
-    return round(numerator / denominator, digits) if denominator else None
-
-
-def _metrics(group: str, values: dict[str, Decimal], median_days: float | None = None) -> TerritoryMetrics:
-    def n(code: str) -> int:
-        return int(values.get(code, 0))
-
-    checks = n("survival_checks_3y")
-    average_advance = _ratio(n("advances_granted_cents"), n("advances_granted"), 0)
-    return TerritoryMetrics(
-        territory=group,
-        **{
-            code: n(code)
-            for code in (
-                "applications",
-                "screened_eligible",
-                "screened_ineligible",
-                "approved",
-                "rejected",
-                "deferred",
-                "withdrawn",
-                "sessions_held",
-                "firms_supported",
-                "missions_closed",
-                "advances_granted",
-                "advances_granted_cents",
-                "advances_disbursed_cents",
-                "advances_repaid_cents",
-                "advances_written_off_cents",
-                "people_guided",
-                "firms_created",
-                "oriented_to_employment",
-                "left_programme",
-                "survival_checks_3y",
-                "active_3y",
-                "firms_financial_support",
-                "firms_non_financial_support",
-                "smes_supported",
-                "active_partners",
-                "partner_sites",
-            )
-        },
-        days_contracted=float(values.get("days_contracted", 0)),
-        days_delivered=float(values.get("days_delivered", 0)),
-        jobs_planned=JobsFigures(created=n("jobs_planned_created"), maintained=n("jobs_planned_maintained")),
-        jobs_declared=JobsFigures(created=n("jobs_declared_created"), maintained=n("jobs_declared_maintained")),
-        advances_outstanding_cents=n("advances_disbursed_cents")
-        - n("advances_repaid_cents")
-        - n("advances_written_off_cents"),
-        survival_rate_3y=_ratio(n("active_3y"), checks),
-        approval_rate=_ratio(n("approved"), n("approved") + n("rejected")),
-        average_days_per_project=_ratio(float(values.get("days_contracted", 0)), n("projects_with_skill_days"), 2),
-        average_advance_cents=None if average_advance is None else int(average_advance),
-        median_days_to_decision=median_days,
-    )
-
-
 # The decisions of the period, each against its application's submission.
 _MEDIAN_DAYS = """
 SELECT CASE WHEN $4 THEN 'national' ELSE d.territory END AS grp,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY d.occurred_on - s.occurred_on) AS median_days
 FROM facts d
-JOIN facts s ON s.application_id = d.application_id AND s.indicator = 'applications'
+JOIN facts s ON s.application_id = d.application_id AND s.indicator = $5
 LEFT JOIN application_programmes ap ON ap.application_id = d.application_id
-WHERE d.indicator IN ('approved', 'rejected')
+WHERE d.indicator = ANY($6::text[])
   AND ($1::text IS NULL OR d.territory = $1) AND ($2::int IS NULL OR d.year = $2)
   AND ($3::text IS NULL OR coalesce(d.programme, ap.programme) = $3)
 GROUP BY 1
@@ -196,8 +90,11 @@ async def _grouped(db: asyncpg.Connection | asyncpg.Pool, *args: Any) -> list[Te
     grouped: dict[str, dict[str, Decimal]] = {}
     for row in await db.fetch(_AGGREGATES, *args):
         grouped.setdefault(row["grp"], {})[row["indicator"]] = row["value"]
-    medians = {r["grp"]: float(r["median_days"]) for r in await db.fetch(_MEDIAN_DAYS, *args[:4])}
-    return [_metrics(group, values, medians.get(group)) for group, values in sorted(grouped.items())]
+    medians = {
+        r["grp"]: float(r["median_days"])
+        for r in await db.fetch(_MEDIAN_DAYS, *args[:4], MEDIAN_SUBMITTED, list(MEDIAN_DECIDED))
+    }
+    return [figures(group, values, medians.get(group)) for group, values in sorted(grouped.items())]
 
 
 async def by_territory(
@@ -214,7 +111,7 @@ async def national(
 ) -> TerritoryMetrics:
     """All territories as one: a firm supported in two territories counts once."""
     found = await _grouped(db, *_args(None, year, programme, True))
-    return found[0] if found else _metrics("national", {})
+    return found[0] if found else figures("national", {})
 
 
 class LineageEvent(BaseModel):

@@ -43,7 +43,7 @@ from alize_contracts.events import (
     ProjectDeferred,
 )
 from devstack.infra import Infra
-from devstack.scenario import empty_metrics
+from devstack.scenario.oracle import empty_metrics
 from devstack.testing import eventually, fetch, find_message, publish_event, publish_raw, running
 from metrics.app import create_app
 from metrics.settings import MetricsSettings

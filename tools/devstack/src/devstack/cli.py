@@ -14,7 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from devstack import infra, scenario
+from devstack import infra
+from devstack.scenario import cases, driver, oracle
 from devstack.stack import Stack
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -69,17 +70,17 @@ def demo(
         services_ready = time.monotonic()
         for name in stack.processes:
             console.print(f"  {name:<10} {stack.url(name)}  (logs: {stack.log_dir / (name + '.log')})")
-        cases = scenario.cases()
+        scenario = cases.cases()
         console.print(
             f"[bold]Driving the scenario: in 2 territories, calls, a partner company and a committee each; "
-            f"{len(cases)} applications screened; one committee session per territory; missions with conventions "
+            f"{len(scenario)} applications screened; one committee session per territory; missions with conventions "
             f"and confirmed days; job declarations; advances disbursed and repaid in part; guidance tracks…[/bold]"
         )
-        outcome = asyncio.run(scenario.run(stack.urls, cases))
+        outcome = asyncio.run(driver.run(stack.urls, scenario))
         for refusal in outcome.refusals:
             console.print(f"  refused as expected: {refusal}")
-        expected = scenario.expected_metrics(cases)
-        shown = asyncio.run(scenario.wait_for_metrics(stack.url("metrics"), expected))
+        expected = oracle.expected_metrics(scenario)
+        shown = asyncio.run(driver.wait_for_metrics(stack.url("metrics"), expected))
         done = time.monotonic()
         _print_metrics(shown)
         if shown != expected:

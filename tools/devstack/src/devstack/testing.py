@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import UUID, uuid4
@@ -15,6 +14,8 @@ from aiokafka import AIOKafkaProducer
 from alize_contracts import Event
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+
+from devstack.polling import eventually as eventually  # the one polling helper, for tests too
 
 T = TypeVar("T")
 
@@ -27,16 +28,6 @@ async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
             yield client
-
-
-async def eventually(probe: Callable[[], Awaitable[T]], until: Callable[[T], bool], timeout: float = 30) -> T:
-    """Poll `probe` until `until(result)`; return the last result either way."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await probe()
-        if until(result) or time.monotonic() > deadline:
-            return result
-        await asyncio.sleep(0.2)
 
 
 async def publish_raw(

@@ -13,9 +13,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-import asyncpg
 from alize_chassis.wire import Received
-from alize_contracts import EVENT_TYPES, ApplicationSubmitted, Event, JobDeclared, ProjectApproved, ProjectRejected
+from alize_contracts import ApplicationSubmitted, Event, JobDeclared, ProjectApproved, ProjectRejected
 from alize_contracts.events import (
     AdvanceDisbursed,
     AdvanceRepaymentReceived,
@@ -33,7 +32,7 @@ from alize_contracts.events import (
     ProjectDeferred,
 )
 
-from metrics.read_models import handlers
+from metrics.read_models import Projection
 
 
 class Fact(NamedTuple):
@@ -207,17 +206,4 @@ def fact_rows(received: Received) -> list[tuple[Any, ...]]:
     return [(*common, *fact, app, programme) for fact in facts_of(event)]
 
 
-async def record_facts(conn: asyncpg.Connection, _: Any, received: Received) -> None:
-    rows = fact_rows(received)
-    if rows:
-        await conn.executemany(
-            f"""
-            INSERT INTO facts ({", ".join(FACT_COLUMNS)}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            ON CONFLICT (event_id, indicator, subject) DO NOTHING
-            """,
-            rows,
-        )
-
-
-for _event in EVENT_TYPES.values():
-    handlers.on(_event)(record_facts)
+FACTS = Projection("facts", FACT_COLUMNS, fact_rows)
