@@ -69,8 +69,20 @@ async def session(conn: Conn, session_id: UUID) -> SessionView:
     return session_view(await _session(conn, session_id))
 
 
-async def the_decisions(_: Conn, held: Held) -> dict[str, Any]:
-    return {"session_id": held.session.id, "decisions": held.counts}
+class DecisionCounts(BaseModel):
+    approved: int
+    rejected: int
+    deferred: int
+    amended: int
+
+
+class SessionDecided(BaseModel):
+    session_id: UUID
+    decisions: DecisionCounts
+
+
+async def the_decisions(_: Conn, held: Held) -> SessionDecided:
+    return SessionDecided(session_id=held.session.id, decisions=DecisionCounts(**held.counts))
 
 
 # --- the docket ------------------------------------------------------------------------
@@ -154,11 +166,20 @@ async def fund(conn: Conn, territory: str) -> FundView:
 # --- partners --------------------------------------------------------------------------
 
 
-async def the_partner(_: Conn, partner: Partner) -> dict[str, Any]:
-    return {
-        "partner_id": partner.id,
-        "sites": [{"site_id": s.id, "territory": s.territory, "city": s.city} for s in partner.sites],
-    }
+class SiteView(BaseModel):
+    site_id: UUID
+    territory: str
+    city: str | None
+
+
+class PartnerAdded(BaseModel):
+    partner_id: UUID
+    sites: list[SiteView]
+
+
+async def the_partner(_: Conn, partner: Partner) -> PartnerAdded:
+    sites = [SiteView(site_id=s.id, territory=s.territory, city=s.city) for s in partner.sites]
+    return PartnerAdded(partner_id=partner.id, sites=sites)
 
 
 async def the_offer(_: Conn, offer: CapacityOffer) -> CompetenceOffer:

@@ -17,7 +17,7 @@ from committee.entrypoints import Bus, IdempotencyKey, Pool
 router = APIRouter()
 
 
-@router.post("/partners", status_code=201, tags=["partners"], response_model=dict[str, Any])
+@router.post("/partners", status_code=201, tags=["partners"], response_model=views.PartnerAdded)
 async def add_partner(body: AddPartner, bus: Bus, idempotency_key: IdempotencyKey = None) -> Any:
     return await bus.execute(body, idempotency_key=idempotency_key, view=views.the_partner)
 

@@ -31,7 +31,9 @@ async def agenda(session_id: UUID, db: Pool) -> list[views.DocketEntryView]:
     return await views.agenda(db, session_id)
 
 
-@router.post("/sessions/{session_id}/decisions", status_code=201, tags=["sessions"], response_model=dict[str, Any])
+@router.post(
+    "/sessions/{session_id}/decisions", status_code=201, tags=["sessions"], response_model=views.SessionDecided
+)
 async def record_decisions(
     session_id: UUID, body: SessionDecisions, bus: Bus, idempotency_key: IdempotencyKey = None
 ) -> Any:
