@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -15,8 +15,7 @@ import pytest
 from alize_chassis.errors import Conflict, DomainError, NotFound, Rejected
 from alize_chassis.unit_of_work import Command, policies
 from alize_chassis.wire import Received
-from alize_contracts import ApplicationSubmitted, Event, Jobs
-from alize_contracts.events import ApplicationScreened, CallOpened
+from alize_contracts import Event
 from committee import app
 from committee.domain import commands as c
 from devstack.commands_testing import service_database, state_of
@@ -45,8 +44,8 @@ async def deliver(pool: asyncpg.Pool, *events: Event) -> None:
 class Network:
     """A territory's committee on one database: calls, screened applications, partners, members."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
+    def __init__(self, pool: asyncpg.Pool, intake: Any) -> None:
+        self.pool, self.intake = pool, intake
         self.members: list[UUID] = []
 
     async def handle(self, command: Command) -> Any:
@@ -54,45 +53,12 @@ class Network:
 
     async def call(self, days: float = 20, advances_cents: int = 3_000_000) -> UUID:
         call_id = uuid4()
-        await deliver(
-            self.pool,
-            CallOpened(
-                territory=TERRITORY,
-                call_id=call_id,
-                programme="skill_sponsorship",
-                opens_on=date(2026, 1, 1),
-                closes_on=date(2026, 12, 21),
-                skill_days_budget=days,
-                advances_budget_cents=advances_cents,
-            ),
-        )
+        await deliver(self.pool, self.intake.call_opened(TERRITORY, call_id, days=days, advances_cents=advances_cents))
         return call_id
 
     async def application(self, call_id: UUID, *, eligible: bool = True) -> UUID:
         application_id = uuid4()
-        await deliver(
-            self.pool,
-            ApplicationSubmitted(
-                territory=TERRITORY,
-                application_id=application_id,
-                programme="skill_sponsorship",
-                firm_id=FIRM,
-                submitted_at=datetime.now(UTC),
-                jobs_planned=Jobs(created=2, maintained=5),
-                baseline_headcount=5,
-                skills_needed=["sales"],
-                call_id=call_id,
-            ),
-            ApplicationScreened(
-                territory=TERRITORY,
-                application_id=application_id,
-                programme="skill_sponsorship",
-                call_id=call_id,
-                screened_at=datetime.now(UTC),
-                eligible=eligible,
-                reasons=[] if eligible else ["Headcount (300) is above the maximum of 249."],
-            ),
-        )
+        await deliver(self.pool, *self.intake.application(TERRITORY, application_id, call_id, eligible=eligible))
         return application_id
 
     async def partner(self, days: float = 10, competence: str = "sales") -> UUID:
@@ -151,8 +117,8 @@ async def _outbox(pool: asyncpg.Pool) -> list[str]:
 
 
 @pytest.fixture
-async def network(pool: asyncpg.Pool) -> Network:
-    created = Network(pool)
+async def network(pool: asyncpg.Pool, intake: Any) -> Network:
+    created = Network(pool, intake)
     await created.seat()
     return created
 

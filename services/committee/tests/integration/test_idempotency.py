@@ -4,14 +4,11 @@ twice → one effect and the same response; the same key on another request → 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
 from typing import Any
 from uuid import uuid4
 
 import httpx
 import pytest
-from alize_contracts import ApplicationSubmitted, Jobs
-from alize_contracts.events import ApplicationScreened, CallOpened
 from committee.app import create_app
 from committee.settings import CommitteeSettings
 from devstack.commands_testing import assert_retry_safe, write_routes
@@ -114,45 +111,14 @@ async def test_members_partners_and_funds(client: httpx.AsyncClient, database_ur
 
 
 async def test_sessions_and_their_decisions(
-    client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str
+    client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str, intake: Any
 ) -> None:
     call_id, applications = uuid4(), [uuid4(), uuid4()]
-    await publish_event(
-        infrastructure.kafka_bootstrap_servers,
-        CallOpened(
-            territory=territory,
-            call_id=call_id,
-            programme="skill_sponsorship",
-            opens_on=date(2026, 1, 1),
-            closes_on=date(2026, 12, 21),
-            skill_days_budget=20,
-            advances_budget_cents=3_000_000,
-        ),
-    )
+    events = [intake.call_opened(territory, call_id)]
     for application_id in applications:
-        for event in (
-            ApplicationSubmitted(
-                territory=territory,
-                application_id=application_id,
-                programme="skill_sponsorship",
-                firm_id=FIRM,
-                submitted_at=datetime.now(UTC),
-                jobs_planned=Jobs(created=2, maintained=5),
-                baseline_headcount=5,
-                skills_needed=["sales"],
-                call_id=call_id,
-            ),
-            ApplicationScreened(
-                territory=territory,
-                application_id=application_id,
-                programme="skill_sponsorship",
-                call_id=call_id,
-                screened_at=datetime.now(UTC),
-                eligible=True,
-                reasons=[],
-            ),
-        ):
-            await publish_event(infrastructure.kafka_bootstrap_servers, event)
+        events.extend(intake.application(territory, application_id, call_id))
+    for event in events:
+        await publish_event(infrastructure.kafka_bootstrap_servers, event)
     members = [(await _post(client, "/members", _member(territory)))["member_id"] for _ in range(2)]
     plan = {"territory": territory, "held_on": "2026-04-14", "quorum": 2, "member_ids": members}
     planned = await assert_retry_safe(
