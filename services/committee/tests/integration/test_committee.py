@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 from alize_contracts import ApplicationSubmitted, Jobs
-from alize_contracts.events import AdvanceRepaymentReceived, ApplicationScreened, CallOpened
+from alize_contracts.events import AdvanceRepaymentReceived
 from committee.app import create_app
 from committee.settings import CommitteeSettings
 from devstack.infra import Infra
@@ -30,57 +30,28 @@ async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncC
 class World:
     """A territory with a call, screened applications, a partner, members and a session."""
 
-    def __init__(self, client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str):
-        self.client, self.bootstrap, self.db, self.territory = (
+    def __init__(
+        self, client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str, intake: Any
+    ):
+        self.client, self.bootstrap, self.db, self.territory, self.intake = (
             client,
             infrastructure.kafka_bootstrap_servers,
             database_url,
             territory,
+            intake,
         )
         self.call_id = uuid4()
 
     async def open_call(self, advances_cents: int = 3_000_000, days: float = 20) -> None:
-        await publish_event(
-            self.bootstrap,
-            CallOpened(
-                territory=self.territory,
-                call_id=self.call_id,
-                programme="skill_sponsorship",
-                opens_on=date(2026, 1, 1),
-                closes_on=date(2026, 12, 21),
-                skill_days_budget=days,
-                advances_budget_cents=advances_cents,
-            ),
-        )
+        event = self.intake.call_opened(self.territory, self.call_id, days=days, advances_cents=advances_cents)
+        await publish_event(self.bootstrap, event)
 
     async def application(self, *, eligible: bool = True, firm_id: str = FIRM) -> UUID:
         application_id = uuid4()
-        await publish_event(
-            self.bootstrap,
-            ApplicationSubmitted(
-                territory=self.territory,
-                application_id=application_id,
-                programme="skill_sponsorship",
-                firm_id=firm_id,
-                submitted_at=datetime.now(UTC),
-                jobs_planned=Jobs(created=2, maintained=5),
-                baseline_headcount=5,
-                skills_needed=["sales"],
-                call_id=self.call_id,
-            ),
-        )
-        await publish_event(
-            self.bootstrap,
-            ApplicationScreened(
-                territory=self.territory,
-                application_id=application_id,
-                programme="skill_sponsorship",
-                call_id=self.call_id,
-                screened_at=datetime.now(UTC),
-                eligible=eligible,
-                reasons=[] if eligible else ["Headcount (300) is above the maximum of 249."],
-            ),
-        )
+        for event in self.intake.application(
+            self.territory, application_id, self.call_id, eligible=eligible, firm_id=firm_id
+        ):
+            await publish_event(self.bootstrap, event)
         await self.wait_screened(application_id)
         return application_id
 
@@ -144,8 +115,10 @@ class World:
 
 
 @pytest.fixture
-async def world(client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str) -> World:
-    created = World(client, infrastructure, database_url, territory)
+async def world(
+    client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str, intake: Any
+) -> World:
+    created = World(client, infrastructure, database_url, territory, intake)
     await created.open_call()
     return created
 

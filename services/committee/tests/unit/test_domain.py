@@ -5,21 +5,11 @@ from uuid import UUID, uuid4
 
 import pytest
 from alize_chassis.errors import Conflict, Rejected
-from committee.domain import (
-    AdvanceFund,
-    Amendment,
-    Approval,
-    Assignment,
-    CallBudget,
-    Capacity,
-    Deferral,
-    DocketEntry,
-    Member,
-    Offer,
-    Rejection,
-    Session,
-    suggest,
-)
+from committee.domain.docket import Amendment, Approval, Assignment, Deferral, DocketEntry, Rejection
+from committee.domain.funds import AdvanceFund, CallBudget
+from committee.domain.members import Member
+from committee.domain.partners import Capacity, Offer, suggest
+from committee.domain.sessions import Session
 
 NOW = datetime(2026, 4, 14, 16, tzinfo=UTC)
 PARTNER = uuid4()

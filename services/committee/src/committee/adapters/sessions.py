@@ -1,0 +1,47 @@
+"""Committee sessions and who sits in them."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from committee.adapters import Conn
+from committee.domain.sessions import Session
+
+
+async def add_session(conn: Conn, session: Session) -> None:
+    await conn.execute(
+        "INSERT INTO sessions (id, territory, held_on, quorum) VALUES ($1, $2, $3, $4)",
+        session.id,
+        session.territory,
+        session.held_on,
+        session.quorum,
+    )
+    await conn.executemany(
+        "INSERT INTO session_members (session_id, member_id) VALUES ($1, $2)",
+        [(session.id, m) for m in session.member_ids],
+    )
+
+
+async def _session(conn: Conn, session_id: UUID, lock: str) -> Session | None:
+    row = await conn.fetchrow(
+        f"SELECT id, territory, held_on, quorum, held_at FROM sessions WHERE id = $1 {lock}", session_id
+    )
+    if row is None:
+        return None
+    member_ids = await conn.fetch("SELECT member_id FROM session_members WHERE session_id = $1", session_id)
+    return Session(member_ids=frozenset(r["member_id"] for r in member_ids), **dict(row))
+
+
+async def session(conn: Conn, session_id: UUID) -> Session | None:
+    return await _session(conn, session_id, "")
+
+
+async def session_for_update(conn: asyncpg.Connection, session_id: UUID) -> Session | None:
+    """The session, locked: one holding of it at a time."""
+    return await _session(conn, session_id, "FOR UPDATE")
+
+
+async def save_held(conn: Conn, session: Session) -> None:
+    await conn.execute("UPDATE sessions SET held_at = $2 WHERE id = $1", session.id, session.held_at)

@@ -1,0 +1,141 @@
+"""What the committee can be asked to do. A command whose fields are exactly a request's
+body is that body (the HTTP layer adds nothing); the others carry the path's ids too.
+
+Fields are checked for their type and limits only: which fields an outcome takes, and
+every other rule, is the domain's (committee.domain)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from alize_chassis.api import Strict
+from alize_chassis.unit_of_work import Command
+from alize_contracts import Territory
+from alize_contracts.dates import PlannedDate
+from alize_contracts.events import CapacityYear, Cents, CompanyName, CompetenceCode, HalfDays, Text
+from pydantic import EmailStr, Field
+
+Members = Annotated[list[UUID], Field(min_length=1, max_length=100)]
+"""Committee members, at most a hundred (a session's size)."""
+Reason = Annotated[Text, Field(min_length=3)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+# --- members ---------------------------------------------------------------------------
+
+
+class AddMember(Command):
+    territory: Territory
+    full_name: Name
+    email: EmailStr
+    organisation: Annotated[str, Field(max_length=200)] | None = None
+    partner_id: UUID | None = Field(default=None, description="The partner company the member works for, if any.")
+
+
+class ConflictOfInterest(Strict):
+    """A member's tie to a firm or to a partner company (exactly one): the member abstains on its projects."""
+
+    firm_id: Annotated[str, Field(min_length=1, max_length=32)] | None = Field(
+        default=None, description="SIREN, SIRET or Belgian enterprise number (normalised as in applications)."
+    )
+    partner_id: UUID | None = None
+
+
+class DeclareConflict(Command):
+    member_id: UUID
+    tie: ConflictOfInterest
+
+
+# --- sessions and their decisions ------------------------------------------------------
+
+
+class PlanSession(Command):
+    territory: Territory
+    held_on: PlannedDate
+    quorum: Annotated[int, Field(ge=1, le=100)]
+    member_ids: Members = Field(description="Members sitting in the session.")
+
+
+class PartnerDays(Strict):
+    partner_id: UUID
+    competence: CompetenceCode
+    days: Annotated[HalfDays, Field(gt=0)]
+
+
+class Decision(Strict):
+    """One item of a session's decisions; which fields go with which outcome is the domain's rule
+    (committee.domain.sessions.vote)."""
+
+    application_id: UUID
+    outcome: Literal["approve", "reject", "defer", "amend"] = Field(
+        description="amend: more skill days for an approved project (partners: the additional days)."
+    )
+    voters: Members = Field(description="Members who voted; conflicted members abstain.")
+    skill_days: HalfDays | None = Field(default=None, description="approve: skill days contracted.")
+    partners: list[PartnerDays] = Field(
+        default_factory=list, max_length=50, description="approve: who lends which skills."
+    )
+    advance_amount_cents: Annotated[Cents, Field(gt=0)] | None = None
+    reason: Reason | None = Field(
+        default=None, description="reject/defer: why (about the project, never about a person)."
+    )
+
+
+Decisions = Annotated[list[Decision], Field(min_length=1, max_length=200)]
+
+
+class SessionDecisions(Strict):
+    decisions: Decisions
+
+
+class RecordDecisions(Command):
+    """A whole session's decisions, all or nothing."""
+
+    session_id: UUID
+    decisions: Decisions
+
+
+# --- the revolving fund of advances ----------------------------------------------------
+
+
+class Fund(Strict):
+    fund_cents: Cents
+
+
+class SetFund(Command):
+    territory: Territory
+    fund_cents: Cents
+
+
+# --- partners --------------------------------------------------------------------------
+
+
+class Site(Strict):
+    territory: Territory
+    city: Annotated[str, Field(max_length=120)] | None = None
+
+
+class PartnerContact(Strict):
+    """Personal data: kept in the committee's database only."""
+
+    full_name: Name
+    email: EmailStr
+
+
+class AddPartner(Command):
+    company_name: CompanyName
+    territory: Territory = Field(description="The territory whose network the company joins.")
+    sites: list[Site] = Field(min_length=1, max_length=50)
+    contact: PartnerContact | None = None
+
+
+class CompetenceOffer(Strict):
+    site_id: UUID
+    competence: CompetenceCode
+    year: CapacityYear
+    yearly_capacity_days: HalfDays
+
+
+class OfferCompetence(Command):
+    partner_id: UUID
+    offer: CompetenceOffer

@@ -1,0 +1,242 @@
+"""Sessions: planned with members of their territory, then held: a whole session's decisions
+taken at once, against the calls' budgets, the revolving fund and the partners' capacity they
+draw on (loaded and locked before the session decides), all or nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from uuid import UUID
+
+from alize_chassis.errors import Conflict, NotFound, Rejected
+from alize_contracts import Event
+from alize_contracts.events import CommitteeSessionHeld, DecisionCounts
+
+from committee.domain.commands import Decision
+from committee.domain.docket import (
+    Amendment,
+    Approval,
+    Assignment,
+    Deferral,
+    DocketEntry,
+    Outcome,
+    Rejection,
+    half_days,
+)
+from committee.domain.funds import AdvanceFund, CallBudget
+from committee.domain.members import Member
+from committee.domain.partners import Capacity, check_competence
+
+KINDS = ("approved", "rejected", "deferred", "amended")
+
+
+@dataclass(frozen=True)
+class Vote:
+    application_id: UUID
+    outcome: Outcome
+    voters: tuple[UUID, ...]
+
+    @classmethod
+    def of(cls, decision: Decision) -> Vote:
+        """A decision as asked: which fields go with which outcome is checked here."""
+        return cls(decision.application_id, _outcome(decision), tuple(decision.voters))
+
+
+def _outcome(decision: Decision) -> Outcome:
+    partners = tuple(Assignment(p.partner_id, p.competence, half_days(p.days)) for p in decision.partners)
+    if decision.outcome == "approve":
+        if decision.skill_days is None:
+            raise Rejected("an approval needs skill_days (0 for an advance only)")
+        if decision.reason is not None:
+            raise Rejected("an approval takes no reason")
+        return Approval(half_days(decision.skill_days), decision.advance_amount_cents, partners)
+    if decision.outcome == "amend":
+        amendment = Amendment(partners)
+        if decision.skill_days is not None or decision.advance_amount_cents is not None or decision.reason is not None:
+            raise Rejected("an amendment takes only partners (skill_days is their sum)")
+        return amendment
+    if not decision.reason:
+        raise Rejected(f"to {decision.outcome} needs a reason")
+    if decision.skill_days is not None or decision.partners or decision.advance_amount_cents is not None:
+        raise Rejected(f"to {decision.outcome} takes no skill days, partners or advance")
+    return Rejection(decision.reason) if decision.outcome == "reject" else Deferral(decision.reason)
+
+
+# --- what decisions draw on ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a session's votes draw on, to load and lock before it decides."""
+
+    calls: frozenset[UUID]
+    fund: bool
+    capacities: frozenset[tuple[UUID, str]]
+
+    @property
+    def partners(self) -> frozenset[UUID]:
+        return frozenset(partner for partner, _ in self.capacities)
+
+
+def needs(votes: Sequence[Vote], docket: Mapping[UUID, DocketEntry]) -> Needs:
+    granting = [(v.application_id, o) for v in votes if isinstance(o := v.outcome, Approval | Amendment)]
+    calls = {entry.call_id for app, _ in granting if (entry := docket.get(app)) and entry.call_id}
+    advances = any(isinstance(o, Approval) and o.advance_amount_cents for _, o in granting)
+    capacities = {(a.partner_id, a.competence) for _, o in granting for a in o.partners}
+    return Needs(frozenset(calls), advances, frozenset(capacities))
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What approvals draw on, as loaded: the calls' budgets, the territory's revolving fund
+    (None: no fund set, advances limited by the call only), the known partners and their
+    capacity in the session's year by competence."""
+
+    budgets: Mapping[UUID, CallBudget] = field(default_factory=dict)
+    fund: AdvanceFund | None = None
+    partners: frozenset[UUID] = frozenset()
+    capacities: Mapping[tuple[UUID, str], Capacity] = field(default_factory=dict)
+
+    def draw(self, entry: DocketEntry, outcome: Outcome) -> Resources:
+        """What is left once `outcome` on `entry` is granted; refused if the call's budgets, the
+        fund or a partner's capacity do not cover it."""
+        if not isinstance(outcome, Approval | Amendment):
+            return self
+        skill_days = outcome.skill_days if isinstance(outcome, Approval) else outcome.additional_days
+        advance = (outcome.advance_amount_cents or 0) if isinstance(outcome, Approval) else 0
+        budgets = dict(self.budgets)
+        if entry.call_id is not None:
+            budget = budgets.get(entry.call_id)
+            if budget is None:
+                raise Rejected(f"call {entry.call_id} is not known to the committee yet; try again shortly")
+            budgets[entry.call_id] = budget.grant(skill_days, advance)
+        elif advance:
+            raise Rejected("an advance needs a call with an advance fund; this application answers no call")
+        fund = self.fund.grant(advance) if advance and self.fund is not None else self.fund
+        capacities = dict(self.capacities)
+        for assignment in outcome.partners:
+            check_competence(
+                assignment.competence,
+                "a partner assignment names a competence outside the catalogue (GET /competences on intake)",
+            )
+            if assignment.partner_id not in self.partners:
+                raise Rejected(f"partner {assignment.partner_id} is not a known partner company")
+            key = (assignment.partner_id, assignment.competence)
+            capacities[key] = capacities[key].assign(assignment.days)
+        return replace(self, budgets=budgets, fund=fund, capacities=capacities)
+
+
+# --- sessions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decided:
+    entry: DocketEntry
+    """The entry's new state."""
+    outcome: Outcome
+    voters: tuple[UUID, ...]
+    events: tuple[Event, ...]
+
+    @property
+    def kind(self) -> str:
+        return "amended" if isinstance(self.outcome, Amendment) else self.entry.status
+
+
+@dataclass(frozen=True)
+class Held:
+    """A session held: its decisions, their counts, and the event that says so."""
+
+    session: Session
+    decisions: tuple[Decided, ...]
+    counts: dict[str, int]
+    event: CommitteeSessionHeld
+
+
+@dataclass(frozen=True)
+class Session:
+    id: UUID
+    territory: str
+    held_on: date
+    quorum: int
+    member_ids: frozenset[UUID] = field(default_factory=frozenset)
+    held_at: datetime | None = None
+
+    @classmethod
+    def plan(
+        cls,
+        id: UUID,
+        territory: str,
+        held_on: date,
+        quorum: int,
+        member_ids: Sequence[UUID],
+        members: Mapping[UUID, Member],
+    ) -> Session:
+        """A session of `territory`'s committee; `members`: those of `member_ids` that exist."""
+        if missing := [m for m in member_ids if m not in members]:
+            raise Rejected(f"unknown committee members: {', '.join(map(str, missing))}")
+        if others := [m.id for m in members.values() if m.territory != territory]:
+            raise Rejected(f"members {', '.join(map(str, others))} sit on another territory's committee")
+        return cls(id=id, territory=territory, held_on=held_on, quorum=quorum, member_ids=frozenset(member_ids))
+
+    def check_open(self) -> None:
+        if self.held_at is not None:
+            raise Conflict(f"session {self.id} was already held: its decisions are recorded")
+
+    def check_vote(
+        self, entry: DocketEntry, outcome: Outcome, voters: Sequence[UUID], members: Mapping[UUID, Member]
+    ) -> None:
+        """Voters attend the session, none is conflicted, and they make the quorum."""
+        strangers = [v for v in voters if v not in self.member_ids]
+        if strangers:
+            raise Rejected(f"voters {', '.join(map(str, strangers))} do not sit in session {self.id}")
+        partners = [a.partner_id for a in outcome.partners] if isinstance(outcome, Approval | Amendment) else []
+        for voter in voters:
+            reason = members[voter].conflict_with(entry.firm_id, partners)
+            if reason:
+                raise Rejected(
+                    f"member {voter} is conflicted on application {entry.application_id} ({reason}) and must abstain"
+                )
+        if len(set(voters)) < self.quorum:
+            raise Rejected(
+                f"no quorum on application {entry.application_id}: {len(set(voters))} non-conflicted voters, "
+                f"the quorum is {self.quorum}"
+            )
+
+    def hold(
+        self,
+        votes: Sequence[Vote],
+        docket: Mapping[UUID, DocketEntry],
+        members: Mapping[UUID, Member],
+        resources: Resources,
+        at: datetime,
+    ) -> Held:
+        """Every vote decided, in order, or none: the first refusal is raised. `docket`: the
+        entries voted on (an entry missing is not on the docket); `members`: the session's."""
+        self.check_open()
+        if len({v.application_id for v in votes}) != len(votes):
+            raise Rejected("an application appears twice in the session's decisions")
+        decisions = []
+        for vote in votes:
+            entry = docket.get(vote.application_id)
+            if entry is None:
+                raise NotFound(f"application {vote.application_id} is not on the committee's docket")
+            entry.check_decidable(self.territory, vote.outcome)
+            self.check_vote(entry, vote.outcome, vote.voters, members)
+            decided = entry.decide(vote.outcome, at)
+            resources = resources.draw(entry, vote.outcome)
+            events = tuple(decided.decision_events(vote.outcome, self.id))
+            decisions.append(Decided(decided, vote.outcome, vote.voters, events))
+        counted = Counter(d.kind for d in decisions)
+        counts = {kind: counted[kind] for kind in KINDS}
+        held = replace(self, held_at=at)
+        event = CommitteeSessionHeld(
+            territory=self.territory,
+            session_id=self.id,
+            held_on=self.held_on,
+            quorum=self.quorum,
+            members_present=len(self.member_ids),
+            decisions=DecisionCounts(**counts),
+        )
+        return Held(held, tuple(decisions), counts, event)

@@ -1,0 +1,47 @@
+"""Sessions: planned, then held — a whole session's decisions recorded at once, all or nothing,
+with their events and the session's, in one unit of work."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from alize_chassis import journey
+from alize_chassis.errors import NotFound
+from alize_chassis.unit_of_work import UnitOfWork
+
+from committee.adapters import docket, funds, members, partners, sessions
+from committee.domain.commands import PlanSession, RecordDecisions
+from committee.domain.sessions import Held, Resources, Session, Vote, needs
+from committee.service_layer import now
+
+
+async def plan_session(uow: UnitOfWork, command: PlanSession) -> Session:
+    found = await members.members(uow.conn, command.member_ids)
+    session = Session.plan(uuid4(), command.territory, command.held_on, command.quorum, command.member_ids, found)
+    await sessions.add_session(uow.conn, session)
+    return session
+
+
+async def record_decisions(uow: UnitOfWork, command: RecordDecisions) -> Held:
+    """Load and lock what the session decides on and draws on, let the session decide, record it."""
+    votes = [Vote.of(decision) for decision in command.decisions]
+    session = await sessions.session_for_update(uow.conn, command.session_id)
+    if session is None:
+        raise NotFound(f"no committee session {command.session_id}")
+    entries, journeys = await docket.docket_for_update(uow.conn, [v.application_id for v in votes])
+    wanted = needs(votes, entries)
+    resources = Resources(
+        budgets=await funds.budgets_for_update(uow.conn, wanted.calls),
+        fund=await funds.fund_for_update(uow.conn, session.territory) if wanted.fund else None,
+        partners=await partners.partners_for_update(uow.conn, wanted.partners),
+        capacities=await partners.capacities(uow.conn, wanted.capacities, session.held_on.year),
+    )
+    held = session.hold(votes, entries, await members.members(uow.conn, session.member_ids), resources, now())
+    for decision in held.decisions:
+        with uow.journey("committee decide", journeys[decision.entry.application_id]):
+            journey.tag(decision.entry.application_id)
+            await docket.save_decision(uow.conn, decision, held.session)
+            uow.emit(*decision.events)
+    await sessions.save_held(uow.conn, held.session)
+    uow.emit(held.event)
+    return held
