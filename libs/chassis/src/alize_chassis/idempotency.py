@@ -59,15 +59,19 @@ async def claim(conn: asyncpg.Connection, *, scope: str, key: str, request: Any)
     )
     if stored["fingerprint"] != digest:
         raise KeyReused("this Idempotency-Key was already used for a different request")
-    return stored["response"]
+    response = stored["response"]
+    # Stored as JSON text (see `remember`); rows from before hold the JSON itself.
+    return json.loads(response) if isinstance(response, str) else response
 
 
 async def remember(conn: asyncpg.Connection, *, scope: str, key: str, response: Any) -> None:
     """Store the response of the command that claimed `key` (same transaction)."""
     # status_code is kept for rows written before; a stored response is always the route's success.
     await conn.execute(
-        "UPDATE idempotency_keys SET status_code = 200, response = $3::text::jsonb WHERE scope = $1 AND key = $2",
+        "UPDATE idempotency_keys SET status_code = 200, response = to_jsonb($3::text) WHERE scope = $1 AND key = $2",
         scope,
         key,
-        json.dumps(response),  # as text: None is JSON's null here, not SQL's NULL
+        # The response's JSON text, kept as a jsonb string: jsonb would reorder an object's
+        # keys, and a retry must get the first response byte for byte.
+        json.dumps(response),
     )
