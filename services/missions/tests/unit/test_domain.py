@@ -45,7 +45,7 @@ def test_a_convention_lies_inside_the_window_and_is_signed_once() -> None:
     with pytest.raises(Rejected, match="before the project's approval"):
         unsigned.draw_up_convention(Convention(uuid4(), date(2026, 4, 1), date(2026, 6, 1)))
     drawn = unsigned.draw_up_convention(Convention(uuid4(), date(2026, 5, 1), date(2027, 4, 30)))
-    signed = drawn.sign(date(2026, 4, 28))
+    signed, _ = drawn.sign(date(2026, 4, 28))
     with pytest.raises(Conflict, match="already signed"):
         signed.sign(date(2026, 4, 29))
     with pytest.raises(Conflict, match="already signed"):
@@ -77,15 +77,15 @@ def test_the_host_firm_reviews_days_and_closes_when_none_await() -> None:
     with pytest.raises(Forbidden, match="only the host firm 404833048"):
         mission.check_review(LENDER)
     with pytest.raises(Conflict, match="1 days awaiting"):
-        mission.close(HOST, date(2027, 4, 30))
-    closed = _mission().close(HOST, date(2027, 4, 30))
+        mission.close(HOST, date(2027, 4, 30), 5)
+    closed, _ = _mission().close(HOST, date(2027, 4, 30), 5)
     with pytest.raises(Conflict, match="was closed"):
         closed.check_day(LENDER, date(2026, 6, 1), Decimal(1), Decimal(0))
     day = Day(uuid4(), mission.id, date(2026, 6, 1), Decimal(1))
     assert day.review("confirmed").status == "confirmed"
     with pytest.raises(Conflict, match="already confirmed"):
         day.review("confirmed").review("disputed")
-    assert _mission().amend(Decimal(2)).days_budget == 5
+    assert _mission().amend(Decimal(2), uuid4())[0].days_budget == 5
 
 
 def test_jobs_are_measured_against_the_baseline() -> None:
@@ -103,25 +103,25 @@ def test_an_advance_is_disbursed_on_a_schedule_repaid_and_written_off() -> None:
     assert [i.due_on for i in plan] == [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31)]
     granted = Advance(uuid4(), uuid4(), "indre", "404833048", 1_000_000)
     with pytest.raises(Conflict, match="not been disbursed"):
-        granted.repay(1, date(2027, 1, 1))
-    disbursed = granted.disburse(date(2026, 12, 1), plan)
+        granted.repay(uuid4(), 1, date(2027, 1, 1))
+    disbursed, _ = granted.disburse(date(2026, 12, 1), plan)
     with pytest.raises(Conflict, match="already disbursed"):
         disbursed.disburse(date(2026, 12, 2), plan)
     assert disbursed.arrears_cents(date(2027, 2, 28)) == 666_666
-    repaid = disbursed.repay(400_000, date(2027, 2, 1))
+    repaid, _ = disbursed.repay(uuid4(), 400_000, date(2027, 2, 1))
     assert (repaid.outstanding_cents, repaid.arrears_cents(date(2027, 2, 28))) == (600_000, 266_666)
     with pytest.raises(Rejected, match="above what is owed: 6000.00 EUR"):
-        repaid.repay(600_001, date(2027, 3, 1))
-    written_off = repaid.write_off(date(2027, 6, 1))
+        repaid.repay(uuid4(), 600_001, date(2027, 3, 1))
+    written_off, _ = repaid.write_off(date(2027, 6, 1), "Liquidation.")
     assert (
         written_off.written_off_cents,
         written_off.outstanding_cents,
         written_off.arrears_cents(date(2028, 1, 1)),
     ) == (600_000, 0, 0)
     with pytest.raises(Conflict, match="written off"):
-        written_off.repay(1, date(2027, 4, 1))
+        written_off.repay(uuid4(), 1, date(2027, 4, 1))
     with pytest.raises(Conflict, match="nothing outstanding"):
-        repaid.repay(600_000, date(2027, 3, 1)).write_off(date(2027, 6, 1))
+        repaid.repay(uuid4(), 600_000, date(2027, 3, 1))[0].write_off(date(2027, 6, 1), "Liquidation.")
     with pytest.raises(Rejected, match="falls due after the disbursement"):
         granted.disburse(date(2027, 2, 1), (Installment(date(2027, 1, 1), 1_000_000),))
 
