@@ -15,7 +15,7 @@ from missions.adapters import missions as mission_store
 from missions.domain.advances import Advance
 from missions.domain.guidance import Session
 from missions.domain.jobs import Declaration
-from missions.domain.missions import Day, Mission
+from missions.domain.missions import Day, DayStatus, Mission
 
 Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
@@ -87,25 +87,47 @@ async def days(conn: Conn, mission_id: UUID) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-async def logged_day(_: Conn, day: Day) -> dict[str, UUID]:
-    return {"day_id": day.id, "mission_id": day.mission_id}
+# A command's response is kept as JSONB for its Idempotency-Key, which orders an object's keys its
+# own way: each response is a model, whose fields give the order back on a replay.
 
 
-async def reviewed_day(_: Conn, day: Day) -> dict[str, str]:
-    return {"day_id": str(day.id), "status": day.status}
+class LoggedDay(BaseModel):
+    day_id: UUID
+    mission_id: UUID
+
+
+async def logged_day(_: Conn, day: Day) -> LoggedDay:
+    return LoggedDay(day_id=day.id, mission_id=day.mission_id)
+
+
+class ReviewedDay(BaseModel):
+    day_id: UUID
+    status: DayStatus
+
+
+async def reviewed_day(_: Conn, day: Day) -> ReviewedDay:
+    return ReviewedDay(day_id=day.id, status=day.status)
 
 
 # --- jobs ----------------------------------------------------------------------------
 
 
-async def the_declaration(_: Conn, declaration: Declaration) -> dict[str, Any]:
-    return {
-        "application_id": declaration.application_id,
-        "as_of": declaration.as_of,
-        "headcount": declaration.headcount,
-        "jobs_created": declaration.jobs_created,
-        "jobs_maintained": declaration.jobs_maintained,
-    }
+class DeclaredJobs(BaseModel):
+    application_id: UUID
+    as_of: date
+    headcount: int
+    jobs_created: int
+    jobs_maintained: int
+
+
+async def the_declaration(_: Conn, declaration: Declaration) -> DeclaredJobs:
+    return DeclaredJobs(
+        application_id=declaration.application_id,
+        as_of=declaration.as_of,
+        headcount=declaration.headcount,
+        jobs_created=declaration.jobs_created,
+        jobs_maintained=declaration.jobs_maintained,
+    )
 
 
 async def declarations(conn: Conn, application_id: UUID) -> list[dict[str, Any]]:
@@ -174,12 +196,21 @@ async def advances(conn: Conn, application_id: UUID | None) -> list[AdvanceView]
 # --- guidance ------------------------------------------------------------------------
 
 
-async def new_counsellor(_: Conn, counsellor_id: UUID) -> dict[str, UUID]:
-    return {"counsellor_id": counsellor_id}
+class NewCounsellor(BaseModel):
+    counsellor_id: UUID
 
 
-async def logged_session(_: Conn, session: Session) -> dict[str, UUID]:
-    return {"session_id": session.id, "application_id": session.application_id}
+async def new_counsellor(_: Conn, counsellor_id: UUID) -> NewCounsellor:
+    return NewCounsellor(counsellor_id=counsellor_id)
+
+
+class LoggedSession(BaseModel):
+    session_id: UUID
+    application_id: UUID
+
+
+async def logged_session(_: Conn, session: Session) -> LoggedSession:
+    return LoggedSession(session_id=session.id, application_id=session.application_id)
 
 
 async def tracks(conn: Conn, territory: str | None) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from missions.entrypoints import Bus, IdempotencyKey, Pool
 router = APIRouter(tags=["guidance"])
 
 
-@router.post("/counsellors", status_code=201, response_model=dict[str, UUID])
+@router.post("/counsellors", status_code=201, response_model=views.NewCounsellor)
 async def add_counsellor(body: AddCounsellor, bus: Bus, idempotency_key: IdempotencyKey = None) -> Any:
     return await bus.execute(body, idempotency_key=idempotency_key, view=views.new_counsellor)
 
@@ -35,7 +35,7 @@ async def tracks(db: Pool, territory: Territory | None = None) -> list[dict[str,
     return await views.tracks(db, territory)
 
 
-@router.post("/guidance/{application_id}/sessions", status_code=201, response_model=dict[str, UUID])
+@router.post("/guidance/{application_id}/sessions", status_code=201, response_model=views.LoggedSession)
 async def log_session(
     application_id: UUID, body: GuidanceSession, bus: Bus, idempotency_key: IdempotencyKey = None
 ) -> Any:

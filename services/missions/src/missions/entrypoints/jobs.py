@@ -14,7 +14,7 @@ from missions.entrypoints import Bus, IdempotencyKey, Pool
 router = APIRouter(tags=["jobs"])
 
 
-@router.post("/applications/{application_id}/job-declarations", status_code=201, response_model=dict[str, Any])
+@router.post("/applications/{application_id}/job-declarations", status_code=201, response_model=views.DeclaredJobs)
 async def declare(application_id: UUID, body: Declaration, bus: Bus, idempotency_key: IdempotencyKey = None) -> Any:
     """Jobs created and maintained are computed against the baseline headcount (IRIS+ PI3687, PI5691);
     a later declaration supersedes an earlier one, and every one is kept."""

@@ -60,7 +60,7 @@ async def sign_convention(mission_id: UUID, body: Signature, bus: Bus, idempoten
     return await bus.execute(command, idempotency_key=idempotency_key, view=views.the_mission)
 
 
-@router.post("/missions/{mission_id}/days", status_code=201, response_model=dict[str, UUID])
+@router.post("/missions/{mission_id}/days", status_code=201, response_model=views.LoggedDay)
 async def log_day(
     mission_id: UUID, body: LogDay, party: ActingParty, bus: Bus, idempotency_key: IdempotencyKey = None
 ) -> Any:
@@ -74,7 +74,7 @@ async def days(mission_id: UUID, db: Pool) -> list[dict[str, object]]:
     return await views.days(db, mission_id)
 
 
-@router.post("/missions/{mission_id}/days/{day_id}/confirmation", response_model=dict[str, str])
+@router.post("/missions/{mission_id}/days/{day_id}/confirmation", response_model=views.ReviewedDay)
 async def confirm_day(
     mission_id: UUID, day_id: UUID, party: ActingParty, bus: Bus, idempotency_key: IdempotencyKey = None
 ) -> Any:
@@ -83,7 +83,7 @@ async def confirm_day(
     return await bus.execute(command, idempotency_key=idempotency_key, view=views.reviewed_day)
 
 
-@router.post("/missions/{mission_id}/days/{day_id}/dispute", response_model=dict[str, str])
+@router.post("/missions/{mission_id}/days/{day_id}/dispute", response_model=views.ReviewedDay)
 async def dispute_day(
     mission_id: UUID,
     day_id: UUID,
