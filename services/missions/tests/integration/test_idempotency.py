@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
@@ -81,9 +81,20 @@ def _approved(territory: str, programme: str = "skill_sponsorship") -> ProjectAp
     )
 
 
-async def _consumed(infrastructure: Infra, settings: MissionsSettings, *events: Event, timeout: float = 60) -> None:
-    """Publish `events`, then wait until missions' consumer has read the projects topic to its end."""
-    servers = infrastructure.kafka_bootstrap_servers
+Consumed = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+def consumed(infrastructure: Infra, settings: MissionsSettings) -> Consumed:
+    """Publish events, then wait until missions' consumer has read the projects topic to its end."""
+
+    async def publish_and_wait(*events: Event) -> None:
+        await _publish_and_wait(infrastructure.kafka_bootstrap_servers, settings.consumer_group, events)
+
+    return publish_and_wait
+
+
+async def _publish_and_wait(servers: str, group: str, events: Sequence[Event], timeout: float = 60) -> None:
     for event in events:
         await publish_event(servers, event)
     reader, admin = AIOKafkaConsumer(bootstrap_servers=servers), AIOKafkaAdminClient(bootstrap_servers=servers)
@@ -96,7 +107,7 @@ async def _consumed(infrastructure: Infra, settings: MissionsSettings, *events: 
         ends = await reader.end_offsets(partitions)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            committed = await admin.list_consumer_group_offsets(settings.consumer_group, partitions=partitions)
+            committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
             if all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items()):
                 return
             await asyncio.sleep(0.2)
@@ -125,26 +136,18 @@ async def _retry_safe(
 
 
 async def test_the_mission_window(
-    client: httpx.AsyncClient,
-    infrastructure: Infra,
-    settings: MissionsSettings,
-    database_url: str,
-    territory: str,
+    client: httpx.AsyncClient, consumed: Consumed, database_url: str, territory: str
 ) -> None:
-    await _consumed(infrastructure, settings)
+    await consumed()
     url = f"/territories/{territory}/mission-window"
     await _retry_safe(client, database_url, "PUT", url, {"months": 12}, other=(url, {"months": 13}))
 
 
 async def test_a_mission_from_convention_to_closure(
-    client: httpx.AsyncClient,
-    infrastructure: Infra,
-    settings: MissionsSettings,
-    database_url: str,
-    territory: str,
+    client: httpx.AsyncClient, consumed: Consumed, database_url: str, territory: str
 ) -> None:
     approval = _approved(territory)
-    await _consumed(infrastructure, settings, approval)
+    await consumed(approval)
     missions = (await client.get("/missions", params={"application_id": str(approval.application_id)})).json()
     url = f"/missions/{missions[0]['mission_id']}"
     terms = {
@@ -210,11 +213,7 @@ async def test_a_mission_from_convention_to_closure(
 
 
 async def test_jobs_and_advances(
-    client: httpx.AsyncClient,
-    infrastructure: Infra,
-    settings: MissionsSettings,
-    database_url: str,
-    territory: str,
+    client: httpx.AsyncClient, consumed: Consumed, database_url: str, territory: str
 ) -> None:
     approval = _approved(territory)
     grant = AdvanceGranted(
@@ -226,7 +225,7 @@ async def test_jobs_and_advances(
         granted_at=APPROVED_AT,
         amount_cents=2_300_000,
     )
-    await _consumed(infrastructure, settings, approval, grant)
+    await consumed(approval, grant)
     declarations = f"/applications/{approval.application_id}/job-declarations"
     declaration = {"as_of": "2026-09-30", "headcount": 14}
     declared = await _retry_safe(
@@ -272,14 +271,10 @@ async def test_jobs_and_advances(
 
 
 async def test_a_guidance_track(
-    client: httpx.AsyncClient,
-    infrastructure: Infra,
-    settings: MissionsSettings,
-    database_url: str,
-    territory: str,
+    client: httpx.AsyncClient, consumed: Consumed, database_url: str, territory: str
 ) -> None:
     approval = _approved(territory, "self_employment")
-    await _consumed(infrastructure, settings, approval)
+    await consumed(approval)
     counsellor = {"territory": territory, "full_name": "Luc Maes", "email": "luc.maes@example.be"}
     added = await _retry_safe(
         client,

@@ -10,7 +10,7 @@ from uuid import UUID
 import asyncpg
 from alize_contracts.events import AdvanceGranted
 
-from missions.adapters import Conn, Journey
+from missions.adapters import Conn, Journey, with_journey
 from missions.domain.advances import Advance, Installment
 
 
@@ -47,8 +47,7 @@ async def _installments(conn: Conn, advance_id: UUID) -> tuple[Installment, ...]
 
 
 async def _advance(conn: Conn, row: Any) -> tuple[Advance, Journey]:
-    values = dict(row)
-    journey = values.pop("trace_context")
+    values, journey = with_journey(row)
     return Advance(**values, installments=await _installments(conn, values["id"])), journey
 
 

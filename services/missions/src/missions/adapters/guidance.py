@@ -8,7 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
-from missions.adapters import Conn, Journey
+from missions.adapters import Conn, Journey, with_journey
 from missions.domain.guidance import Business, Outcome, Session, Track
 
 
@@ -39,8 +39,7 @@ async def track_for_update(conn: asyncpg.Connection, application_id: UUID) -> tu
     )
     if row is None:
         return None
-    values = dict(row)
-    journey = values.pop("trace_context")
+    values, journey = with_journey(row)
     return Track(**values), journey
 
 
@@ -91,8 +90,7 @@ async def business_for_update(conn: asyncpg.Connection, firm_id: str) -> tuple[B
     )
     if row is None:
         return None
-    values = dict(row)
-    journey = values.pop("trace_context")
+    values, journey = with_journey(row)
     values["checked_years"] = frozenset(values["checked_years"])
     return Business(**values), journey
 

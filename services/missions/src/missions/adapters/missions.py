@@ -10,7 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
-from missions.adapters import Conn, Journey
+from missions.adapters import Conn, Journey, with_journey
 from missions.domain.commands import Expert
 from missions.domain.missions import Convention, Day, Mission
 from missions.domain.projects import Project
@@ -46,8 +46,7 @@ async def project(conn: Conn, application_id: UUID) -> tuple[Project, Journey] |
     )
     if row is None:
         return None
-    values = dict(row)
-    journey = values.pop("trace_context")
+    values, journey = with_journey(row)
     return Project(**values), journey
 
 
