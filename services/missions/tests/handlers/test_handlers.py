@@ -3,6 +3,7 @@ the committee's events through the subscription table, each in its unit of work.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -391,3 +392,45 @@ async def test_a_guidance_track_to_a_surviving_business(pool: asyncpg.Pool, data
     assert await _outbox(pool) == ["session_logged", "outcome_recorded", "business_created", "survival_reported"]
     (created,) = await _payloads(pool, "business_created")
     assert (created["firm_id"], created["created_on"]) == ("BE0403170701", "2025-08-20")
+
+
+async def test_a_repayment_waiting_for_the_lock_sees_the_one_before(pool: asyncpg.Pool) -> None:
+    """A repayment that waits for the advance's lock checks what is owed once it has it: a
+    repayment committed meanwhile counts (a read in the locking statement missed it)."""
+    grant = AdvanceGranted(
+        territory="indre",
+        application_id=uuid4(),
+        firm_id=FIRM,
+        call_id=None,
+        session_id=uuid4(),
+        granted_at=APPROVED_AT,
+        amount_cents=2_000_000,
+    )
+    await _receive(pool, grant)
+    advance_id: UUID = await pool.fetchval("SELECT id FROM advances")
+    terms = c.Disbursement.model_validate(
+        {"disbursed_on": "2026-04-01", "installments": 2, "first_due_on": "2026-10-01", "months_between": 6}
+    )
+    await app.COMMANDS.handle(pool, c.DisburseAdvance(advance_id=advance_id, disbursement=terms))
+    repayment = c.Repayment.model_validate({"received_on": "2026-06-01", "amount_cents": 1_500_000})
+    async with pool.acquire() as conn:
+        transaction = conn.transaction()
+        await transaction.start()
+        await conn.execute("SELECT 1 FROM advances WHERE id = $1 FOR UPDATE", advance_id)
+        await conn.execute(
+            "INSERT INTO advance_repayments (id, advance_id, received_on, amount_cents) VALUES ($1, $2, $3, $4)",
+            uuid4(),
+            advance_id,
+            date(2026, 5, 1),
+            1_500_000,
+        )
+        waiting = asyncio.create_task(
+            app.COMMANDS.handle(pool, c.RepayAdvance(advance_id=advance_id, repayment=repayment))
+        )
+        await asyncio.sleep(0.5)  # the command has read up to the lock, and waits
+        assert not waiting.done()
+        await transaction.commit()
+    with pytest.raises(Rejected, match="above what is owed: 5000.00 EUR"):
+        await waiting
+    assert await pool.fetchval("SELECT sum(amount_cents) FROM advance_repayments") == 1_500_000
+    assert await _outbox(pool) == ["disbursed"]

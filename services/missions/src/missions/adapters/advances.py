@@ -58,8 +58,10 @@ async def advance(conn: Conn, advance_id: UUID) -> Advance | None:
 
 async def advance_for_update(conn: asyncpg.Connection, advance_id: UUID) -> tuple[Advance, Journey] | None:
     """The advance, locked, and its journey."""
-    row = await conn.fetchrow(f"{_ADVANCE} WHERE a.id = $1 FOR UPDATE OF a", advance_id)
-    return await _advance(conn, row) if row else None
+    if not await conn.fetchval("SELECT true FROM advances WHERE id = $1 FOR UPDATE", advance_id):
+        return None
+    row = await conn.fetchrow(f"{_ADVANCE} WHERE a.id = $1", advance_id)  # read after the lock (missions.adapters)
+    return await _advance(conn, row)
 
 
 async def list_advances(conn: Conn, application_id: UUID | None) -> list[Advance]:

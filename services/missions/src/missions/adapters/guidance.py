@@ -29,16 +29,20 @@ async def counsellor_territory(conn: Conn, counsellor_id: UUID) -> str | None:
 
 async def track_for_update(conn: asyncpg.Connection, application_id: UUID) -> tuple[Track, Journey] | None:
     """The guidance track (an approved self-employment project), locked, and its journey."""
-    row = await conn.fetchrow(
+    locked = await conn.fetchval(
+        "SELECT true FROM projects WHERE application_id = $1 AND programme = 'self_employment' FOR UPDATE",
+        application_id,
+    )
+    if not locked:
+        return None
+    row = await conn.fetchrow(  # read after the lock (missions.adapters)
         """
         SELECT p.application_id, p.territory, p.approved_on, o.outcome, p.trace_context
         FROM projects p LEFT JOIN participant_outcomes o USING (application_id)
-        WHERE p.application_id = $1 AND p.programme = 'self_employment' FOR UPDATE OF p
+        WHERE p.application_id = $1
         """,
         application_id,
     )
-    if row is None:
-        return None
     values, journey = with_journey(row)
     return Track(**values), journey
 
@@ -79,17 +83,17 @@ async def add_business(conn: Conn, firm_id: str, application_id: UUID, created_o
 
 async def business_for_update(conn: asyncpg.Connection, firm_id: str) -> tuple[Business, Journey] | None:
     """The business created through a guidance track, locked, and its track's journey."""
-    row = await conn.fetchrow(
+    if not await conn.fetchval("SELECT true FROM businesses WHERE firm_id = $1 FOR UPDATE", firm_id):
+        return None
+    row = await conn.fetchrow(  # read after the lock (missions.adapters)
         """
         SELECT b.firm_id, b.application_id, p.territory, b.created_on, p.trace_context,
                coalesce((SELECT array_agg(years) FROM survival_checks s WHERE s.firm_id = b.firm_id), '{}')
                    AS checked_years
-        FROM businesses b JOIN projects p USING (application_id) WHERE b.firm_id = $1 FOR UPDATE OF b
+        FROM businesses b JOIN projects p USING (application_id) WHERE b.firm_id = $1
         """,
         firm_id,
     )
-    if row is None:
-        return None
     values, journey = with_journey(row)
     values["checked_years"] = frozenset(values["checked_years"])
     return Business(**values), journey

@@ -125,9 +125,7 @@ async def mission_for_update(conn: asyncpg.Connection, mission_id: UUID) -> tupl
     )
     if journey is None:
         return None
-    # Read after the lock, in a statement of its own: days logged or reviewed while this
-    # command waited for the mission are seen (the locking statement's snapshot predates them).
-    found = await mission(conn, mission_id)
+    found = await mission(conn, mission_id)  # read after the lock (missions.adapters)
     assert found is not None
     return found, journey
 
@@ -142,7 +140,7 @@ async def assigned_mission_for_update(
         partner_id,
         competence,
     )
-    return await mission(conn, mission_id) if mission_id else None
+    return await mission(conn, mission_id) if mission_id else None  # read after the lock (missions.adapters)
 
 
 async def list_missions(conn: Conn, application_id: UUID | None) -> list[Mission]:
