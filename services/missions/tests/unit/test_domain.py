@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -7,9 +8,10 @@ import pytest
 from alize_chassis.errors import Conflict, Forbidden, Rejected
 from missions.domain.advances import Advance, Installment, schedule
 from missions.domain.guidance import Business, Track
-from missions.domain.jobs import check_declaration, jobs_at
+from missions.domain.jobs import check_declaration, declare, jobs_at
 from missions.domain.missions import Convention, Day, Mission, add_months
 from missions.domain.parties import Party
+from missions.domain.projects import Project
 
 PARTNER = uuid4()
 LENDER, HOST = Party("partner", str(PARTNER)), Party("firm", "404833048")
@@ -158,3 +160,28 @@ def test_a_schedule_runs_at_most_ten_years() -> None:
     assert schedule(1_200_000, 121, date(2027, 1, 31), 1)[-1].due_on == date(2037, 1, 31)
     with pytest.raises(Rejected, match="at most 120 months"):
         schedule(1_200_000, 120, date(2027, 1, 31), 12)
+
+
+def test_changes_return_the_events_they_raise() -> None:
+    project = Project(uuid4(), "indre", "skill_sponsorship", "404833048", date(2026, 4, 14), baseline_headcount=12)
+    mission, opened = Mission.open(uuid4(), project, Decimal(3), None, None)
+    assert (opened.mission_id, opened.window_ends_on, opened.days_contracted) == (mission.id, date(2027, 10, 14), 3)
+    assert Mission.open(uuid4(), project, Decimal(3), None, 12)[1].window_ends_on == date(2027, 4, 14)
+    day, logged = _mission().log_day(LENDER, uuid4(), date(2026, 6, 1), Decimal("0.5"), None, Decimal(0))
+    assert (day.competence, logged.competence, logged.days) == ("sales", "sales", 0.5)
+    _, disputed = _mission().review_day(HOST, day, "Visit cancelled.")
+    assert disputed.TYPE.endswith("day_disputed.v1") and disputed.reason == "Visit cancelled."
+    _, closed = _mission(days_delivered=Decimal(2)).close(HOST, date(2027, 4, 30), 4)
+    assert (closed.days_delivered, closed.satisfaction) == (2, 4)
+    declaration, declared = declare(project, uuid4(), date(2026, 12, 31), 14)
+    assert (declaration.jobs_created, declared.jobs.created, declared.jobs.maintained) == (2, 2, 12)
+    with pytest.raises(Conflict, match="baseline headcount"):
+        declare(replace(project, baseline_headcount=None), uuid4(), date(2026, 12, 31), 14)
+    track = Track(uuid4(), "basse-meuse", date(2026, 3, 1))
+    recorded, events = track.record_outcome("firm_created", date(2026, 9, 1), "BE0403170701", date(2026, 8, 20))
+    assert recorded.outcome == "firm_created" and [type(e).__name__ for e in events] == [
+        "ParticipantOutcomeRecorded",
+        "BusinessCreated",
+    ]
+    with pytest.raises(Rejected, match="works in indre, not in basse-meuse"):
+        track.log_session(uuid4(), uuid4(), "indre", date(2026, 3, 10), Decimal("0.5"))
