@@ -300,16 +300,20 @@ async def test_jobs_are_declared_against_the_baseline(pool: asyncpg.Pool, databa
 # --- advances ------------------------------------------------------------------------------
 
 
-async def test_an_advance_is_disbursed_repaid_and_written_off(pool: asyncpg.Pool, database_url: str) -> None:
-    grant = AdvanceGranted(
+def _granted(amount_cents: int) -> AdvanceGranted:
+    return AdvanceGranted(
         territory="indre",
         application_id=uuid4(),
         firm_id=FIRM,
         call_id=None,
         session_id=uuid4(),
         granted_at=APPROVED_AT,
-        amount_cents=2_300_000,
+        amount_cents=amount_cents,
     )
+
+
+async def test_an_advance_is_disbursed_repaid_and_written_off(pool: asyncpg.Pool, database_url: str) -> None:
+    grant = _granted(2_300_000)
     await _receive(pool, grant)
     await _receive(pool, grant)  # known already: one advance
     advance_id: UUID = await pool.fetchval("SELECT id FROM advances")
@@ -397,16 +401,7 @@ async def test_a_guidance_track_to_a_surviving_business(pool: asyncpg.Pool, data
 async def test_a_repayment_waiting_for_the_lock_sees_the_one_before(pool: asyncpg.Pool) -> None:
     """A repayment that waits for the advance's lock checks what is owed once it has it: a
     repayment committed meanwhile counts (a read in the locking statement missed it)."""
-    grant = AdvanceGranted(
-        territory="indre",
-        application_id=uuid4(),
-        firm_id=FIRM,
-        call_id=None,
-        session_id=uuid4(),
-        granted_at=APPROVED_AT,
-        amount_cents=2_000_000,
-    )
-    await _receive(pool, grant)
+    await _receive(pool, _granted(2_000_000))
     advance_id: UUID = await pool.fetchval("SELECT id FROM advances")
     terms = c.Disbursement.model_validate(
         {"disbursed_on": "2026-04-01", "installments": 2, "first_due_on": "2026-10-01", "months_between": 6}
