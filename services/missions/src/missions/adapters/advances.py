@@ -1,4 +1,5 @@
-"""Repayable advances granted by the committee, and their lifecycle."""
+"""Repayable advances granted by the committee, and their lifecycle, in PostgreSQL.
+Locking reads are named `<thing>_for_update`."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from alize_contracts.events import AdvanceDisbursed, AdvanceGranted, AdvanceRepaymentReceived, AdvanceWrittenOff
-from alize_contracts.events import Installment as InstallmentEvent
+import asyncpg
+from alize_contracts.events import AdvanceGranted
 
-from missions.adapters import Conn
+from missions.adapters import Conn, Journey, with_journey
 from missions.domain.advances import Advance, Installment
 
 
-async def add_from_grant(conn: Conn, advance_id: UUID, event: AdvanceGranted, trace_context: dict[str, str]) -> None:
+async def add_from_grant(conn: Conn, advance_id: UUID, event: AdvanceGranted, trace_context: Journey) -> None:
     await conn.execute(
         """
         INSERT INTO advances (id, application_id, territory, firm_id, amount_cents, granted_at, trace_context)
@@ -45,16 +46,22 @@ async def _installments(conn: Conn, advance_id: UUID) -> tuple[Installment, ...]
     return tuple(Installment(**dict(r)) for r in rows)
 
 
-async def _advance(conn: Conn, row: Any) -> tuple[Advance, dict[str, str]]:
-    values = dict(row)
-    journey = values.pop("trace_context")
+async def _advance(conn: Conn, row: Any) -> tuple[Advance, Journey]:
+    values, journey = with_journey(row)
     return Advance(**values, installments=await _installments(conn, values["id"])), journey
 
 
-async def advance(conn: Conn, advance_id: UUID, *, for_update: bool = False) -> tuple[Advance, dict[str, str]] | None:
-    lock = " FOR UPDATE OF a" if for_update else ""
-    row = await conn.fetchrow(f"{_ADVANCE} WHERE a.id = $1{lock}", advance_id)
-    return await _advance(conn, row) if row else None
+async def advance(conn: Conn, advance_id: UUID) -> Advance | None:
+    row = await conn.fetchrow(f"{_ADVANCE} WHERE a.id = $1", advance_id)
+    return (await _advance(conn, row))[0] if row else None
+
+
+async def advance_for_update(conn: asyncpg.Connection, advance_id: UUID) -> tuple[Advance, Journey] | None:
+    """The advance, locked, and its journey."""
+    if not await conn.fetchval("SELECT true FROM advances WHERE id = $1 FOR UPDATE", advance_id):
+        return None
+    row = await conn.fetchrow(f"{_ADVANCE} WHERE a.id = $1", advance_id)  # read after the lock (missions.adapters)
+    return await _advance(conn, row)
 
 
 async def list_advances(conn: Conn, application_id: UUID | None) -> list[Advance]:
@@ -89,40 +96,4 @@ async def save_write_off(conn: Conn, advance: Advance, on: date, reason: str) ->
         on,
         advance.written_off_cents,
         reason,
-    )
-
-
-def disbursed_event(advance: Advance) -> AdvanceDisbursed:
-    assert advance.disbursed_on is not None
-    return AdvanceDisbursed(
-        territory=advance.territory,
-        advance_id=advance.id,
-        application_id=advance.application_id,
-        firm_id=advance.firm_id,
-        amount_cents=advance.amount_cents,
-        disbursed_on=advance.disbursed_on,
-        schedule=[InstallmentEvent(due_on=i.due_on, amount_cents=i.amount_cents) for i in advance.installments],
-    )
-
-
-def repayment_event(advance: Advance, repayment_id: UUID, amount: int, received_on: date) -> AdvanceRepaymentReceived:
-    return AdvanceRepaymentReceived(
-        territory=advance.territory,
-        advance_id=advance.id,
-        application_id=advance.application_id,
-        repayment_id=repayment_id,
-        amount_cents=amount,
-        received_on=received_on,
-        outstanding_cents=advance.outstanding_cents,
-    )
-
-
-def written_off_event(advance: Advance, on: date, reason: str) -> AdvanceWrittenOff:
-    return AdvanceWrittenOff(
-        territory=advance.territory,
-        advance_id=advance.id,
-        application_id=advance.application_id,
-        amount_cents=advance.written_off_cents,
-        written_off_on=on,
-        reason=reason,
     )

@@ -1,21 +1,15 @@
-"""Guidance tracks (approved self-employment projects), counsellors, outcomes, businesses."""
+"""Guidance tracks (approved self-employment projects), counsellors, outcomes, businesses in
+PostgreSQL. Locking reads are named `<thing>_for_update`."""
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
-from alize_contracts.events import (
-    BusinessCreated,
-    BusinessSurvivalReported,
-    GuidanceSessionLogged,
-    ParticipantOutcomeRecorded,
-)
+import asyncpg
 
-from missions.adapters import Conn
-from missions.domain.guidance import Business, Outcome, Track
+from missions.adapters import Conn, Journey, with_journey
+from missions.domain.guidance import Business, Outcome, Session, Track
 
 
 async def add_counsellor(conn: Conn, counsellor_id: UUID, territory: str, full_name: str, email: str) -> None:
@@ -33,32 +27,34 @@ async def counsellor_territory(conn: Conn, counsellor_id: UUID) -> str | None:
     return territory
 
 
-async def track(conn: Conn, application_id: UUID) -> tuple[Track, dict[str, str]] | None:
-    row = await conn.fetchrow(
+async def track_for_update(conn: asyncpg.Connection, application_id: UUID) -> tuple[Track, Journey] | None:
+    """The guidance track (an approved self-employment project), locked, and its journey."""
+    locked = await conn.fetchval(
+        "SELECT true FROM projects WHERE application_id = $1 AND programme = 'self_employment' FOR UPDATE",
+        application_id,
+    )
+    if not locked:
+        return None
+    row = await conn.fetchrow(  # read after the lock (missions.adapters)
         """
         SELECT p.application_id, p.territory, p.approved_on, o.outcome, p.trace_context
         FROM projects p LEFT JOIN participant_outcomes o USING (application_id)
-        WHERE p.application_id = $1 AND p.programme = 'self_employment' FOR UPDATE OF p
+        WHERE p.application_id = $1
         """,
         application_id,
     )
-    if row is None:
-        return None
-    values = dict(row)
-    journey = values.pop("trace_context")
+    values, journey = with_journey(row)
     return Track(**values), journey
 
 
-async def add_session(
-    conn: Conn, session_id: UUID, application_id: UUID, counsellor_id: UUID, held_on: date, days: Decimal
-) -> None:
+async def add_session(conn: Conn, session: Session) -> None:
     await conn.execute(
         "INSERT INTO guidance_sessions (id, application_id, counsellor_id, held_on, days) VALUES ($1, $2, $3, $4, $5)",
-        session_id,
-        application_id,
-        counsellor_id,
-        held_on,
-        days,
+        session.id,
+        session.application_id,
+        session.counsellor_id,
+        session.held_on,
+        session.days,
     )
 
 
@@ -85,20 +81,20 @@ async def add_business(conn: Conn, firm_id: str, application_id: UUID, created_o
     return bool(inserted)
 
 
-async def business(conn: Conn, firm_id: str) -> tuple[Business, dict[str, str]] | None:
-    row = await conn.fetchrow(
+async def business_for_update(conn: asyncpg.Connection, firm_id: str) -> tuple[Business, Journey] | None:
+    """The business created through a guidance track, locked, and its track's journey."""
+    if not await conn.fetchval("SELECT true FROM businesses WHERE firm_id = $1 FOR UPDATE", firm_id):
+        return None
+    row = await conn.fetchrow(  # read after the lock (missions.adapters)
         """
         SELECT b.firm_id, b.application_id, p.territory, b.created_on, p.trace_context,
                coalesce((SELECT array_agg(years) FROM survival_checks s WHERE s.firm_id = b.firm_id), '{}')
                    AS checked_years
-        FROM businesses b JOIN projects p USING (application_id) WHERE b.firm_id = $1 FOR UPDATE OF b
+        FROM businesses b JOIN projects p USING (application_id) WHERE b.firm_id = $1
         """,
         firm_id,
     )
-    if row is None:
-        return None
-    values = dict(row)
-    journey = values.pop("trace_context")
+    values, journey = with_journey(row)
     values["checked_years"] = frozenset(values["checked_years"])
     return Business(**values), journey
 
@@ -110,67 +106,4 @@ async def add_survival_check(conn: Conn, firm_id: str, years: int, active: bool,
         years,
         active,
         checked_on,
-    )
-
-
-async def list_tracks(conn: Conn, territory: str | None) -> list[dict[str, Any]]:
-    rows = await conn.fetch(
-        """
-        SELECT p.application_id, p.territory, p.approved_on, o.outcome, o.firm_id,
-               (SELECT count(*) FROM guidance_sessions s WHERE s.application_id = p.application_id)::int AS sessions
-        FROM projects p LEFT JOIN participant_outcomes o USING (application_id)
-        WHERE p.programme = 'self_employment' AND ($1::text IS NULL OR p.territory = $1)
-        ORDER BY p.approved_on, p.application_id
-        """,
-        territory,
-    )
-    return [dict(r) for r in rows]
-
-
-def session_event(
-    track: Track, session_id: UUID, counsellor_id: UUID, held_on: date, days: Decimal
-) -> GuidanceSessionLogged:
-    return GuidanceSessionLogged(
-        territory=track.territory,
-        application_id=track.application_id,
-        session_id=session_id,
-        counsellor_ref=counsellor_id,
-        held_on=held_on,
-        days=float(days),
-    )
-
-
-def outcome_events(
-    track: Track, outcome: Outcome, recorded_on: date, firm_id: str | None, created_on: date | None
-) -> list[Any]:
-    events: list[Any] = [
-        ParticipantOutcomeRecorded(
-            territory=track.territory,
-            application_id=track.application_id,
-            outcome=outcome,
-            recorded_on=recorded_on,
-            firm_id=firm_id,
-        )
-    ]
-    if outcome == "firm_created":
-        assert firm_id is not None and created_on is not None
-        events.append(
-            BusinessCreated(
-                territory=track.territory,
-                application_id=track.application_id,
-                firm_id=firm_id,
-                created_on=created_on,
-            )
-        )
-    return events
-
-
-def survival_event(business: Business, years: int, active: bool, checked_on: date) -> BusinessSurvivalReported:
-    return BusinessSurvivalReported(
-        territory=business.territory,
-        application_id=business.application_id,
-        firm_id=business.firm_id,
-        years=years,  # type: ignore[arg-type]
-        active=active,
-        checked_on=checked_on,
     )

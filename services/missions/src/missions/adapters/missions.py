@@ -1,4 +1,5 @@
-"""Projects (from the committee's events), missions, conventions and days."""
+"""Projects (from the committee's events), missions, conventions and days in PostgreSQL.
+Locking reads are named `<thing>_for_update`."""
 
 from __future__ import annotations
 
@@ -7,23 +8,17 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from alize_contracts import MissionDayLogged, ProjectApproved
-from alize_contracts.events import (
-    MissionAmended,
-    MissionClosed,
-    MissionConventionSigned,
-    MissionDayConfirmed,
-    MissionDayDisputed,
-    MissionOpened,
-)
+import asyncpg
 
-from missions.adapters import Conn
-from missions.domain.missions import DEFAULT_WINDOW_MONTHS, Convention, Day, Mission
+from missions.adapters import Conn, Journey, with_journey
+from missions.domain.commands import Expert
+from missions.domain.missions import Convention, Day, Mission
+from missions.domain.projects import Project
 
 # --- projects --------------------------------------------------------------------------
 
 
-async def add_project(conn: Conn, event: ProjectApproved, trace_context: dict[str, str]) -> bool:
+async def add_project(conn: Conn, project: Project, trace_context: Journey) -> bool:
     """Record the approved project; False when it was already known."""
     inserted = await conn.fetchval(
         """
@@ -31,25 +26,36 @@ async def add_project(conn: Conn, event: ProjectApproved, trace_context: dict[st
             approved_on)
         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (application_id) DO NOTHING RETURNING true
         """,
-        event.application_id,
-        event.territory,
-        event.programme,
-        event.firm_id,
+        project.application_id,
+        project.territory,
+        project.programme,
+        project.firm_id,
         trace_context,
-        event.baseline_headcount,
-        event.decided_at.date(),
+        project.baseline_headcount,
+        project.approved_on,
     )
     return bool(inserted)
 
 
-async def project(conn: Conn, application_id: UUID) -> dict[str, Any] | None:
-    row = await conn.fetchrow("SELECT * FROM projects WHERE application_id = $1", application_id)
-    return dict(row) if row else None
+async def project(conn: Conn, application_id: UUID) -> tuple[Project, Journey] | None:
+    """The approved project and its journey (the application's trace context)."""
+    row = await conn.fetchrow(
+        "SELECT application_id, territory, programme, firm_id, approved_on, baseline_headcount, trace_context "
+        "FROM projects WHERE application_id = $1",
+        application_id,
+    )
+    if row is None:
+        return None
+    values, journey = with_journey(row)
+    return Project(**values), journey
 
 
-async def window_months(conn: Conn, territory: str) -> int:
-    months = await conn.fetchval("SELECT mission_window_months FROM territory_settings WHERE territory = $1", territory)
-    return int(months) if months else DEFAULT_WINDOW_MONTHS
+async def window_months(conn: Conn, territory: str) -> int | None:
+    """The territory's mission window, None where it set none."""
+    months: int | None = await conn.fetchval(
+        "SELECT mission_window_months FROM territory_settings WHERE territory = $1", territory
+    )
+    return months
 
 
 async def set_window_months(conn: Conn, territory: str, months: int) -> None:
@@ -72,7 +78,9 @@ _MISSION = """
            coalesce((SELECT sum(days) FROM mission_days d WHERE d.mission_id = m.id AND d.status <> 'disputed'), 0)
                AS days_used,
            (SELECT count(*) FROM mission_days d WHERE d.mission_id = m.id AND d.status = 'logged')::int
-               AS days_awaiting_review
+               AS days_awaiting_review,
+           coalesce((SELECT sum(days) FROM mission_days d WHERE d.mission_id = m.id AND d.status = 'confirmed'), 0)
+               AS days_delivered
     FROM missions m JOIN projects p USING (application_id)
 """
 
@@ -104,20 +112,35 @@ async def open_mission(conn: Conn, mission: Mission) -> None:
     )
 
 
-async def mission(conn: Conn, mission_id: UUID, *, for_update: bool = False) -> Mission | None:
-    lock = " FOR UPDATE OF m" if for_update else ""
-    row = await conn.fetchrow(f"{_MISSION} WHERE m.id = $1{lock}", mission_id)
+async def mission(conn: Conn, mission_id: UUID) -> Mission | None:
+    row = await conn.fetchrow(f"{_MISSION} WHERE m.id = $1", mission_id)
     return _mission(row) if row else None
 
 
-async def mission_for_assignment(conn: Conn, application_id: UUID, partner_id: UUID, competence: str) -> Mission | None:
-    row = await conn.fetchrow(
-        f"{_MISSION} WHERE m.application_id = $1 AND m.partner_id = $2 AND m.competence = $3 FOR UPDATE OF m",
+async def mission_for_update(conn: asyncpg.Connection, mission_id: UUID) -> tuple[Mission, Journey] | None:
+    """The mission, locked, and its project's journey."""
+    journey = await conn.fetchval(
+        "SELECT p.trace_context FROM missions m JOIN projects p USING (application_id) WHERE m.id = $1 FOR UPDATE OF m",
+        mission_id,
+    )
+    if journey is None:
+        return None
+    found = await mission(conn, mission_id)  # read after the lock (missions.adapters)
+    assert found is not None
+    return found, journey
+
+
+async def assigned_mission_for_update(
+    conn: asyncpg.Connection, application_id: UUID, partner_id: UUID, competence: str
+) -> Mission | None:
+    """The mission of a partner and a competence on a project, locked."""
+    mission_id = await conn.fetchval(
+        "SELECT id FROM missions WHERE application_id = $1 AND partner_id = $2 AND competence = $3 FOR UPDATE",
         application_id,
         partner_id,
         competence,
     )
-    return _mission(row) if row else None
+    return await mission(conn, mission_id) if mission_id else None  # read after the lock (missions.adapters)
 
 
 async def list_missions(conn: Conn, application_id: UUID | None) -> list[Mission]:
@@ -131,13 +154,13 @@ async def save_budget(conn: Conn, mission: Mission) -> None:
     await conn.execute("UPDATE missions SET days_budget = $2 WHERE id = $1", mission.id, mission.days_budget)
 
 
-async def add_expert(conn: Conn, expert_id: UUID, expert: dict[str, Any]) -> None:
+async def add_expert(conn: Conn, expert_id: UUID, expert: Expert) -> None:
     await conn.execute(
         "INSERT INTO experts (id, full_name, email, job_title) VALUES ($1, $2, $3, $4)",
         expert_id,
-        expert["full_name"],
-        expert["email"],
-        expert.get("job_title"),
+        expert.full_name,
+        expert.email,
+        expert.job_title,
     )
 
 
@@ -177,20 +200,21 @@ async def days_on(conn: Conn, mission_id: UUID, worked_on: date) -> Decimal:
     return value
 
 
-async def add_day(conn: Conn, day: Day, competence: str | None) -> None:
+async def add_day(conn: Conn, day: Day) -> None:
     await conn.execute(
         "INSERT INTO mission_days (id, mission_id, worked_on, days, competence) VALUES ($1, $2, $3, $4, $5)",
         day.id,
         day.mission_id,
         day.worked_on,
         day.days,
-        competence,
+        day.competence,
     )
 
 
-async def day_for_update(conn: Conn, mission_id: UUID, day_id: UUID) -> Day | None:
+async def day_for_update(conn: asyncpg.Connection, mission_id: UUID, day_id: UUID) -> Day | None:
     row = await conn.fetchrow(
-        "SELECT id, mission_id, worked_on, days, status FROM mission_days WHERE id = $1 AND mission_id = $2 FOR UPDATE",
+        "SELECT id, mission_id, worked_on, days, status, competence FROM mission_days "
+        "WHERE id = $1 AND mission_id = $2 FOR UPDATE",
         day_id,
         mission_id,
     )
@@ -203,101 +227,4 @@ async def save_review(conn: Conn, day: Day, reason: str | None) -> None:
         day.id,
         day.status,
         reason,
-    )
-
-
-async def days_delivered(conn: Conn, mission_id: UUID) -> Decimal:
-    value: Decimal = await conn.fetchval(
-        "SELECT coalesce(sum(days), 0) FROM mission_days WHERE mission_id = $1 AND status = 'confirmed'", mission_id
-    )
-    return value
-
-
-async def list_days(conn: Conn, mission_id: UUID) -> list[dict[str, Any]]:
-    rows = await conn.fetch(
-        "SELECT id AS day_id, worked_on, days, competence, status, dispute_reason FROM mission_days "
-        "WHERE mission_id = $1 ORDER BY worked_on, logged_at",
-        mission_id,
-    )
-    return [dict(r) for r in rows]
-
-
-# --- events ------------------------------------------------------------------------------
-
-
-def opened_event(mission: Mission) -> MissionOpened:
-    return MissionOpened(
-        territory=mission.territory,
-        mission_id=mission.id,
-        application_id=mission.application_id,
-        firm_id=mission.firm_id,
-        partner_id=mission.partner_id,
-        competence=mission.competence,
-        days_contracted=float(mission.days_budget),
-        window_ends_on=mission.window_ends_on,
-    )
-
-
-def signed_event(mission: Mission) -> MissionConventionSigned:
-    convention = mission.convention
-    assert convention is not None and convention.signed_on is not None
-    return MissionConventionSigned(
-        territory=mission.territory,
-        mission_id=mission.id,
-        application_id=mission.application_id,
-        expert_ref=convention.expert_id,
-        competence=mission.competence,
-        starts_on=convention.starts_on,
-        ends_on=convention.ends_on,
-        signed_on=convention.signed_on,
-    )
-
-
-def day_logged_event(mission: Mission, day: Day, competence: str | None) -> MissionDayLogged:
-    return MissionDayLogged(
-        territory=mission.territory,
-        mission_id=mission.id,
-        day_id=day.id,
-        application_id=mission.application_id,
-        worked_on=day.worked_on,
-        days=float(day.days),
-        competence=competence,
-    )
-
-
-def day_reviewed_event(mission: Mission, day: Day, reason: str | None) -> MissionDayConfirmed | MissionDayDisputed:
-    common: dict[str, Any] = {
-        "territory": mission.territory,
-        "mission_id": mission.id,
-        "day_id": day.id,
-        "application_id": mission.application_id,
-        "worked_on": day.worked_on,
-        "days": float(day.days),
-    }
-    if day.status == "confirmed":
-        return MissionDayConfirmed(**common)
-    assert reason is not None
-    return MissionDayDisputed(**common, reason=reason)
-
-
-def amended_event(mission: Mission, session_id: UUID, additional: Decimal) -> MissionAmended:
-    return MissionAmended(
-        territory=mission.territory,
-        mission_id=mission.id,
-        application_id=mission.application_id,
-        session_id=session_id,
-        additional_days=float(additional),
-        days_contracted=float(mission.days_budget),
-    )
-
-
-def closed_event(mission: Mission, delivered: Decimal, satisfaction: int) -> MissionClosed:
-    assert mission.closed_on is not None
-    return MissionClosed(
-        territory=mission.territory,
-        mission_id=mission.id,
-        application_id=mission.application_id,
-        closed_on=mission.closed_on,
-        days_delivered=float(delivered),
-        satisfaction=satisfaction,
     )

@@ -7,6 +7,8 @@ from datetime import date
 from uuid import UUID
 
 from alize_chassis.errors import Conflict, Rejected
+from alize_contracts.events import AdvanceDisbursed, AdvanceRepaymentReceived, AdvanceWrittenOff
+from alize_contracts.events import Installment as InstallmentEvent
 
 from missions.domain.missions import add_months
 
@@ -64,14 +66,25 @@ class Advance:
         due = sum(i.amount_cents for i in self.installments if i.due_on <= today)
         return max(0, due - self.repaid_cents)
 
-    def disburse(self, on: date, installments: tuple[Installment, ...]) -> Advance:
+    def disburse(self, on: date, installments: tuple[Installment, ...]) -> tuple[Advance, AdvanceDisbursed]:
         if self.disbursed_on is not None:
             raise Conflict(f"advance {self.id} was already disbursed on {self.disbursed_on}")
         if installments[0].due_on <= on:
             raise Rejected("the first installment falls due after the disbursement")
-        return replace(self, disbursed_on=on, installments=installments)
+        disbursed = replace(self, disbursed_on=on, installments=installments)
+        return disbursed, AdvanceDisbursed(
+            territory=self.territory,
+            advance_id=self.id,
+            application_id=self.application_id,
+            firm_id=self.firm_id,
+            amount_cents=self.amount_cents,
+            disbursed_on=on,
+            schedule=[InstallmentEvent(due_on=i.due_on, amount_cents=i.amount_cents) for i in installments],
+        )
 
-    def repay(self, amount_cents: int, received_on: date) -> Advance:
+    def repay(
+        self, repayment_id: UUID, amount_cents: int, received_on: date
+    ) -> tuple[Advance, AdvanceRepaymentReceived]:
         if self.disbursed_on is None:
             raise Conflict(f"advance {self.id} has not been disbursed: nothing is owed yet")
         if self.written_off_cents:
@@ -83,13 +96,31 @@ class Advance:
                 f"a repayment of {euros(amount_cents)} is above what is owed: "
                 f"{euros(self.outstanding_cents)} on advance {self.id}"
             )
-        return replace(self, repaid_cents=self.repaid_cents + amount_cents)
+        repaid = replace(self, repaid_cents=self.repaid_cents + amount_cents)
+        return repaid, AdvanceRepaymentReceived(
+            territory=self.territory,
+            advance_id=self.id,
+            application_id=self.application_id,
+            repayment_id=repayment_id,
+            amount_cents=amount_cents,
+            received_on=received_on,
+            outstanding_cents=repaid.outstanding_cents,
+        )
 
-    def write_off(self, on: date) -> Advance:
+    def write_off(self, on: date, reason: str) -> tuple[Advance, AdvanceWrittenOff]:
+        """What is still owed, written off `on` for `reason`."""
         if self.written_off_cents:
             raise Conflict(f"advance {self.id} was already written off")
         if self.outstanding_cents == 0:
             raise Conflict(f"advance {self.id} has nothing outstanding to write off")
         if self.disbursed_on is not None and on < self.disbursed_on:
             raise Rejected(f"a write-off cannot precede the disbursement on {self.disbursed_on}")
-        return replace(self, written_off_cents=self.outstanding_cents)
+        written_off = replace(self, written_off_cents=self.outstanding_cents)
+        return written_off, AdvanceWrittenOff(
+            territory=self.territory,
+            advance_id=self.id,
+            application_id=self.application_id,
+            amount_cents=written_off.written_off_cents,
+            written_off_on=on,
+            reason=reason,
+        )

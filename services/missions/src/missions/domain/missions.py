@@ -3,18 +3,34 @@ logged by the partner and confirmed or disputed by the host firm, closure."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Literal
-from uuid import UUID
+from typing import Annotated, Literal
+from uuid import UUID, uuid4
 
 from alize_chassis.errors import Conflict, Forbidden, Rejected
+from alize_contracts import MissionDayLogged
+from alize_contracts.events import (
+    MissionAmended,
+    MissionClosed,
+    MissionConventionSigned,
+    MissionDayConfirmed,
+    MissionDayDisputed,
+    MissionOpened,
+    PartnerAssignment,
+    ProjectApproved,
+)
+from pydantic import Field
 
 from missions.domain.parties import Party
+from missions.domain.projects import Project
 
 DEFAULT_WINDOW_MONTHS = 18
-WINDOW_RANGE = (12, 18)
+WindowMonths = Annotated[int, Field(ge=12, le=18, description="How long after approval a mission may run.")]
+"""The mission window a territory may set: 12 to 18 months after the project's approval
+(DEFAULT_WINDOW_MONTHS where it set none)."""
 
 
 def add_months(day: date, months: int) -> date:
@@ -51,8 +67,43 @@ class Mission:
     window_ends_on: date
     days_used: Decimal = Decimal(0)  # logged or confirmed; disputed days give their budget back
     days_awaiting_review: int = 0
+    days_delivered: Decimal = Decimal(0)  # confirmed by the host firm
     convention: Convention | None = None
     closed_on: date | None = None
+
+    @classmethod
+    def open(
+        cls,
+        mission_id: UUID,
+        project: Project,
+        days: Decimal,
+        assignment: PartnerAssignment | None,
+        window_months: int | None,
+    ) -> tuple[Mission, MissionOpened]:
+        """A mission of `days` for a partner's assignment (none for a 1.0 approval), to run within
+        the territory's window after the approval (`window_months`; None: the default)."""
+        assert project.approved_on is not None
+        mission = cls(
+            id=mission_id,
+            application_id=project.application_id,
+            territory=project.territory,
+            firm_id=project.firm_id,
+            partner_id=assignment.partner_id if assignment else None,
+            competence=assignment.competence if assignment else None,
+            days_budget=days,
+            approved_on=project.approved_on,
+            window_ends_on=add_months(project.approved_on, window_months or DEFAULT_WINDOW_MONTHS),
+        )
+        return mission, MissionOpened(
+            territory=mission.territory,
+            mission_id=mission.id,
+            application_id=mission.application_id,
+            firm_id=mission.firm_id,
+            partner_id=mission.partner_id,
+            competence=mission.competence,
+            days_contracted=float(mission.days_budget),
+            window_ends_on=mission.window_ends_on,
+        )
 
     def _check_open(self) -> None:
         if self.closed_on is not None:
@@ -79,13 +130,24 @@ class Mission:
             raise Rejected(f"the mission must end by {self.window_ends_on} (its window after approval)")
         return replace(self, convention=convention)
 
-    def sign(self, signed_on: date) -> Mission:
+    def sign(self, signed_on: date) -> tuple[Mission, MissionConventionSigned]:
         self._check_open()
-        if self.convention is None:
+        convention = self.convention
+        if convention is None:
             raise Conflict(f"mission {self.id} has no convention to sign yet")
-        if self.convention.signed_on is not None:
-            raise Conflict(f"the convention of mission {self.id} was already signed on {self.convention.signed_on}")
-        return replace(self, convention=replace(self.convention, signed_on=signed_on))
+        if convention.signed_on is not None:
+            raise Conflict(f"the convention of mission {self.id} was already signed on {convention.signed_on}")
+        signed = replace(self, convention=replace(convention, signed_on=signed_on))
+        return signed, MissionConventionSigned(
+            territory=self.territory,
+            mission_id=self.id,
+            application_id=self.application_id,
+            expert_ref=convention.expert_id,
+            competence=self.competence,
+            starts_on=convention.starts_on,
+            ends_on=convention.ends_on,
+            signed_on=signed_on,
+        )
 
     def check_day(self, party: Party, worked_on: date, days: Decimal, already_on_date: Decimal) -> None:
         """A day the partner logs: on a signed convention, inside its dates, within the budget."""
@@ -107,14 +169,64 @@ class Mission:
                 f"mission {self.id} already has {already_on_date} day logged on {worked_on}; at most one day per date"
             )
 
+    def log_day(
+        self,
+        party: Party,
+        day_id: UUID,
+        worked_on: date,
+        days: Decimal,
+        competence: str | None,
+        already_on_date: Decimal,
+    ) -> tuple[Day, MissionDayLogged]:
+        """The day, in the mission's competence unless the partner names another."""
+        self.check_day(party, worked_on, days, already_on_date)
+        day = Day(day_id, self.id, worked_on, days, competence=competence or self.competence)
+        return day, MissionDayLogged(
+            territory=self.territory,
+            mission_id=self.id,
+            day_id=day.id,
+            application_id=self.application_id,
+            worked_on=day.worked_on,
+            days=float(day.days),
+            competence=day.competence,
+        )
+
     def check_review(self, party: Party) -> None:
         self._check_open()
         self._check_host(party, "confirm or dispute a day")
 
-    def amend(self, additional_days: Decimal) -> Mission:
-        return replace(self, days_budget=self.days_budget + additional_days)
+    def review_day(
+        self, party: Party, day: Day, reason: str | None
+    ) -> tuple[Day, MissionDayConfirmed | MissionDayDisputed]:
+        """The host firm confirms a day (no `reason`) or disputes it (with its reason)."""
+        self.check_review(party)
+        reviewed = day.review("confirmed" if reason is None else "disputed")
+        common = {
+            "territory": self.territory,
+            "mission_id": self.id,
+            "day_id": day.id,
+            "application_id": self.application_id,
+            "worked_on": day.worked_on,
+            "days": float(day.days),
+        }
+        if reason is None:
+            return reviewed, MissionDayConfirmed(**common)  # type: ignore[arg-type]
+        return reviewed, MissionDayDisputed(**common, reason=reason)  # type: ignore[arg-type]
 
-    def close(self, party: Party, closed_on: date) -> Mission:
+    def amend(self, additional_days: Decimal, session_id: UUID) -> tuple[Mission, MissionAmended]:
+        """More days, decided at the committee's session `session_id`."""
+        amended = replace(self, days_budget=self.days_budget + additional_days)
+        return amended, MissionAmended(
+            territory=self.territory,
+            mission_id=self.id,
+            application_id=self.application_id,
+            session_id=session_id,
+            additional_days=float(additional_days),
+            days_contracted=float(amended.days_budget),
+        )
+
+    def close(self, party: Party, closed_on: date, satisfaction: int) -> tuple[Mission, MissionClosed]:
+        """Closed by the host firm, with its `satisfaction` (1 to 5), once no day awaits its review."""
         self._check_open()
         self._check_host(party, "close the mission")
         if closed_on < self.approved_on:
@@ -124,7 +236,27 @@ class Mission:
                 f"mission {self.id} has {self.days_awaiting_review} days awaiting the host firm's "
                 "confirmation or dispute"
             )
-        return replace(self, closed_on=closed_on)
+        return replace(self, closed_on=closed_on), MissionClosed(
+            territory=self.territory,
+            mission_id=self.id,
+            application_id=self.application_id,
+            closed_on=closed_on,
+            days_delivered=float(self.days_delivered),
+            satisfaction=satisfaction,
+        )
+
+
+def opened_on_approval(
+    project: Project, approval: ProjectApproved, window_months: int | None, new_id: Callable[[], UUID] = uuid4
+) -> list[tuple[Mission, MissionOpened]]:
+    """One mission per assigned partner and competence; one without a partner for a 1.0
+    approval (skill days but no partners); none without skill days."""
+    if approval.partners:
+        return [Mission.open(new_id(), project, Decimal(str(a.days)), a, window_months) for a in approval.partners]
+    if approval.skill_days_contracted > 0:
+        days = Decimal(str(approval.skill_days_contracted))
+        return [Mission.open(new_id(), project, days, None, window_months)]
+    return []
 
 
 DayStatus = Literal["logged", "confirmed", "disputed"]
@@ -137,6 +269,7 @@ class Day:
     worked_on: date
     days: Decimal
     status: DayStatus = "logged"
+    competence: str | None = None
 
     def review(self, status: Literal["confirmed", "disputed"]) -> Day:
         if self.status != "logged":

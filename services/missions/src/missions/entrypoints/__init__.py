@@ -1,14 +1,18 @@
-"""HTTP API of missions: one router per area."""
+"""Missions' HTTP API, one router per area. Writes build a command and hand it to the command
+bus; reads ask `views`."""
 
 from typing import Annotated
 
 import asyncpg
-from alize_chassis.service import pool
+from alize_chassis.idempotency import IdempotencyKeyHeader
+from alize_chassis.service import Commands, commands, pool
 from fastapi import Depends, Header
 
 from missions.domain.parties import Party
 
+Bus = Annotated[Commands, Depends(commands)]
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
+IdempotencyKey = Annotated[str | None, IdempotencyKeyHeader]
 
 
 def acting_party(

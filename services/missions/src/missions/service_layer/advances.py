@@ -2,61 +2,60 @@
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID, uuid4
 
-import asyncpg
-from alize_chassis import outbox
+from alize_chassis import journey
 from alize_chassis.errors import NotFound
-from alize_chassis.journey import continue_journey, current_context, tag
+from alize_chassis.unit_of_work import UnitOfWork
 from alize_chassis.wire import Received
 from alize_contracts.events import AdvanceGranted
 
-from missions.adapters import advances as adapters
+from missions.adapters import Journey
+from missions.adapters import advances as repository
 from missions.domain.advances import Advance, schedule
-from missions.service_layer import SERVICE, handlers
+from missions.domain.commands import DisburseAdvance, RepayAdvance, WriteOffAdvance
 
 
-@handlers.on(AdvanceGranted)
-async def record_grant(conn: asyncpg.Connection, event: AdvanceGranted, _: Received) -> None:
-    tag(event.application_id)
-    await adapters.add_from_grant(conn, uuid4(), event, current_context())
+async def record_grant(uow: UnitOfWork, event: AdvanceGranted, _: Received) -> None:
+    journey.tag(event.application_id)
+    await repository.add_from_grant(uow.conn, uuid4(), event, journey.current_context())
 
 
-async def _advance(conn: asyncpg.Connection, advance_id: UUID) -> tuple[Advance, dict[str, str]]:
-    found = await adapters.advance(conn, advance_id, for_update=True)
+async def _for_update(uow: UnitOfWork, advance_id: UUID) -> tuple[Advance, Journey]:
+    found = await repository.advance_for_update(uow.conn, advance_id)
     if found is None:
         raise NotFound(f"no advance {advance_id}")
-    tag(found[0].application_id)
+    journey.tag(found[0].application_id)
     return found
 
 
-async def disburse(
-    conn: asyncpg.Connection, advance_id: UUID, on: date, installments: int, first_due_on: date, months_between: int
-) -> Advance:
-    advance, journey = await _advance(conn, advance_id)
-    with continue_journey("missions disburse advance", journey):
-        disbursed = advance.disburse(on, schedule(advance.amount_cents, installments, first_due_on, months_between))
-        await adapters.save_disbursement(conn, disbursed)
-        await outbox.record(conn, adapters.disbursed_event(disbursed), service=SERVICE)
+async def disburse(uow: UnitOfWork, command: DisburseAdvance) -> Advance:
+    advance, stored = await _for_update(uow, command.advance_id)
+    terms = command.disbursement
+    with uow.journey("missions disburse advance", stored):
+        installments = schedule(advance.amount_cents, terms.installments, terms.first_due_on, terms.months_between)
+        disbursed, event = advance.disburse(terms.disbursed_on, installments)
+        await repository.save_disbursement(uow.conn, disbursed)
+        uow.emit(event)
     return disbursed
 
 
-async def repay(conn: asyncpg.Connection, advance_id: UUID, amount_cents: int, received_on: date) -> Advance:
-    advance, journey = await _advance(conn, advance_id)
-    with continue_journey("missions repayment", journey):
-        repaid = advance.repay(amount_cents, received_on)
+async def repay(uow: UnitOfWork, command: RepayAdvance) -> Advance:
+    advance, stored = await _for_update(uow, command.advance_id)
+    given = command.repayment
+    with uow.journey("missions repayment", stored):
         repayment_id = uuid4()
-        await adapters.add_repayment(conn, repayment_id, advance_id, received_on, amount_cents)
-        event = adapters.repayment_event(repaid, repayment_id, amount_cents, received_on)
-        await outbox.record(conn, event, service=SERVICE)
+        repaid, event = advance.repay(repayment_id, given.amount_cents, given.received_on)
+        await repository.add_repayment(uow.conn, repayment_id, advance.id, given.received_on, given.amount_cents)
+        uow.emit(event)
     return repaid
 
 
-async def write_off(conn: asyncpg.Connection, advance_id: UUID, on: date, reason: str) -> Advance:
-    advance, journey = await _advance(conn, advance_id)
-    with continue_journey("missions write off advance", journey):
-        written_off = advance.write_off(on)
-        await adapters.save_write_off(conn, written_off, on, reason)
-        await outbox.record(conn, adapters.written_off_event(written_off, on, reason), service=SERVICE)
+async def write_off(uow: UnitOfWork, command: WriteOffAdvance) -> Advance:
+    advance, stored = await _for_update(uow, command.advance_id)
+    given = command.write_off
+    with uow.journey("missions write off advance", stored):
+        written_off, event = advance.write_off(given.written_off_on, given.reason)
+        await repository.save_write_off(uow.conn, written_off, given.written_off_on, given.reason)
+        uow.emit(event)
     return written_off
