@@ -3,29 +3,29 @@ Locking reads are named `<thing>_for_update`."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
-from alize_contracts.events import AdvanceGranted
 
 from missions.adapters import Conn, Journey, with_journey
 from missions.domain.advances import Advance, Installment
 
 
-async def add_from_grant(conn: Conn, advance_id: UUID, event: AdvanceGranted, trace_context: Journey) -> None:
+async def add_granted(conn: Conn, advance: Advance, granted_at: datetime, trace_context: Journey) -> None:
+    """Once per application: a grant delivered again changes nothing."""
     await conn.execute(
         """
         INSERT INTO advances (id, application_id, territory, firm_id, amount_cents, granted_at, trace_context)
         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (application_id) DO NOTHING
         """,
-        advance_id,
-        event.application_id,
-        event.territory,
-        event.firm_id,
-        event.amount_cents,
-        event.granted_at,
+        advance.id,
+        advance.application_id,
+        advance.territory,
+        advance.firm_id,
+        advance.amount_cents,
+        granted_at,
         trace_context,
     )
 

@@ -7,7 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from alize_chassis.errors import Conflict, Rejected
-from alize_contracts.events import AdvanceDisbursed, AdvanceRepaymentReceived, AdvanceWrittenOff
+from alize_contracts.events import AdvanceDisbursed, AdvanceGranted, AdvanceRepaymentReceived, AdvanceWrittenOff
 from alize_contracts.events import Installment as InstallmentEvent
 
 from missions.domain.missions import add_months
@@ -52,6 +52,17 @@ class Advance:
     installments: tuple[Installment, ...] = ()
     repaid_cents: int = 0
     written_off_cents: int = 0
+
+    @classmethod
+    def granted(cls, advance_id: UUID, event: AdvanceGranted) -> Advance:
+        """The advance the committee granted, not disbursed yet."""
+        return cls(
+            id=advance_id,
+            application_id=event.application_id,
+            territory=event.territory,
+            firm_id=event.firm_id,
+            amount_cents=event.amount_cents,
+        )
 
     @property
     def outstanding_cents(self) -> int:

@@ -18,7 +18,8 @@ from missions.domain.commands import DisburseAdvance, RepayAdvance, WriteOffAdva
 
 async def record_grant(uow: UnitOfWork, event: AdvanceGranted, _: Received) -> None:
     journey.tag(event.application_id)
-    await repository.add_from_grant(uow.conn, uuid4(), event, journey.current_context())
+    advance = Advance.granted(uuid4(), event)
+    await repository.add_granted(uow.conn, advance, event.granted_at, journey.current_context())
 
 
 async def _for_update(uow: UnitOfWork, advance_id: UUID) -> tuple[Advance, Journey]:
