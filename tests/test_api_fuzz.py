@@ -27,10 +27,10 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 import uvicorn
-from alize_contracts import ApplicationSubmitted, Event, Jobs, ProjectApproved
-from alize_contracts.events import AdvanceGranted, ApplicationScreened, CallOpened, PartnerAssignment
+from alize_contracts import Event, Jobs, ProjectApproved
+from alize_contracts.events import AdvanceGranted, CallOpened, PartnerAssignment
 from devstack.infra import REPO_ROOT, Infra
-from devstack.testing import eventually, publish_event
+from devstack.testing import eventually, publish_event, submitted_and_screened
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
@@ -196,28 +196,7 @@ async def publish(infrastructure: Infra, *events: Event) -> None:
 
 def eligible_application(territory: str, application_id: UUID, call_id: UUID) -> tuple[Event, Event]:
     """Intake's two events for an application submitted to `call_id` and screened eligible."""
-    return (
-        ApplicationSubmitted(
-            territory=territory,
-            application_id=application_id,
-            programme="skill_sponsorship",
-            firm_id=FIRM,
-            submitted_at=datetime.now(UTC),
-            jobs_planned=Jobs(created=2, maintained=5),
-            baseline_headcount=5,
-            skills_needed=["sales"],
-            call_id=call_id,
-        ),
-        ApplicationScreened(
-            territory=territory,
-            application_id=application_id,
-            programme="skill_sponsorship",
-            call_id=call_id,
-            screened_at=datetime.now(UTC),
-            eligible=True,
-            reasons=[],
-        ),
-    )
+    return submitted_and_screened(territory, application_id, call_id, firm_id=FIRM)
 
 
 async def seed_committee(http: httpx.AsyncClient, infrastructure: Infra, territory: str) -> dict[str, list[Any]]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import UUID
 
 import pytest
-from alize_contracts import ApplicationSubmitted, Jobs
+from alize_contracts import ApplicationSubmitted
 from alize_contracts.events import ApplicationScreened, CallOpened
+from devstack.testing import submitted_and_screened
 
 FIRM = "404833048"
 
@@ -32,28 +33,7 @@ class IntakeEvents:
         territory: str, application_id: UUID, call_id: UUID, *, eligible: bool = True, firm_id: str = FIRM
     ) -> tuple[ApplicationSubmitted, ApplicationScreened]:
         """An application submitted to `call_id` and its screening."""
-        return (
-            ApplicationSubmitted(
-                territory=territory,
-                application_id=application_id,
-                programme="skill_sponsorship",
-                firm_id=firm_id,
-                submitted_at=datetime.now(UTC),
-                jobs_planned=Jobs(created=2, maintained=5),
-                baseline_headcount=5,
-                skills_needed=["sales"],
-                call_id=call_id,
-            ),
-            ApplicationScreened(
-                territory=territory,
-                application_id=application_id,
-                programme="skill_sponsorship",
-                call_id=call_id,
-                screened_at=datetime.now(UTC),
-                eligible=eligible,
-                reasons=[] if eligible else ["Headcount (300) is above the maximum of 249."],
-            ),
-        )
+        return submitted_and_screened(territory, application_id, call_id, eligible=eligible, firm_id=firm_id)
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from uuid import UUID, uuid4
 
 import httpx
 from aiokafka import AIOKafkaProducer
-from alize_contracts import Event
+from alize_contracts import ApplicationSubmitted, Event, Jobs
+from alize_contracts.events import ApplicationScreened
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
@@ -126,3 +127,32 @@ async def count(database_url: str, schema: str, table: str) -> int:
     n = rows[0]["n"]
     assert isinstance(n, int)
     return n
+
+
+def submitted_and_screened(
+    territory: str, application_id: UUID, call_id: UUID, *, eligible: bool = True, firm_id: str = "404833048"
+) -> tuple[ApplicationSubmitted, ApplicationScreened]:
+    """Intake's two events for an application submitted to `call_id` and screened, as another
+    service's tests deliver them."""
+    return (
+        ApplicationSubmitted(
+            territory=territory,
+            application_id=application_id,
+            programme="skill_sponsorship",
+            firm_id=firm_id,
+            submitted_at=datetime.now(UTC),
+            jobs_planned=Jobs(created=2, maintained=5),
+            baseline_headcount=5,
+            skills_needed=["sales"],
+            call_id=call_id,
+        ),
+        ApplicationScreened(
+            territory=territory,
+            application_id=application_id,
+            programme="skill_sponsorship",
+            call_id=call_id,
+            screened_at=datetime.now(UTC),
+            eligible=eligible,
+            reasons=[] if eligible else ["Headcount (300) is above the maximum of 249."],
+        ),
+    )
