@@ -357,7 +357,11 @@ def _some(response: httpx.Response) -> bool:
 async def seed_metrics(http: httpx.AsyncClient, infrastructure: Infra, territory: str) -> dict[str, list[Any]]:
     application_id, call_id = uuid4(), uuid4()
     await publish(infrastructure, *eligible_application(territory, application_id, call_id))
-    found = await eventually(lambda: http.get(f"/metrics/territories/{territory}"), lambda r: r.status_code == 200)
+    # A fresh consumer group reads every topic from the start: on a broker that kept the
+    # events of many runs (history is kept forever), that takes a while.
+    found = await eventually(
+        lambda: http.get(f"/metrics/territories/{territory}"), lambda r: r.status_code == 200, timeout=120
+    )
     assert found.status_code == 200, found.text
     indicators = [i["code"] for i in (await http.get("/indicators")).json()]
     return {
