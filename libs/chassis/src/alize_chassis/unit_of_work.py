@@ -113,9 +113,10 @@ class CommandBus:
 
         With an `idempotency_key`, the command runs at most once per key: a retry of the
         same command returns the first response, changing nothing; the same key with a
-        different command (another type, other fields) is refused (KeyReused, 422)."""
+        different command (another type, other fields) is refused (KeyReused, 422). Keys
+        belong to the service: one key names one request to it."""
         handler = self._handler(command)
-        scope = type(command).__name__
+        scope = self.service  # one key, one request: reused for another command type, it is refused too
         async with unit_of_work(pool, self.service) as work:
             if idempotency_key is not None:
                 stored = await idempotency.claim(

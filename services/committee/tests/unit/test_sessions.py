@@ -53,6 +53,9 @@ def test_which_fields_go_with_which_outcome() -> None:
     for values, message in refused:
         with pytest.raises(Rejected, match=message):
             Vote.of(_decision(**values))
+    fine = _decision(outcome="reject", reason="Out of scope.")
+    with pytest.raises(Rejected, match=r"^decisions\[1\]: to defer needs a reason$"):  # which one, in a batch
+        Vote.all_of([fine, _decision(outcome="defer"), fine])
 
 
 def _entry(application_id: UUID) -> DocketEntry:

@@ -90,6 +90,8 @@ async def test_the_same_key_runs_a_command_once(pool: asyncpg.Pool) -> None:
     assert again == first and first["territory"] == "indre"
     with pytest.raises(KeyReused):
         await app.COMMANDS.respond(pool, _open_call(TODAY + timedelta(days=31)), idempotency_key="key-00001")
+    with pytest.raises(KeyReused):  # another command under the same key
+        await app.COMMANDS.respond(pool, c.CloseCall(call_id=uuid4()), idempotency_key="key-00001")
     assert await pool.fetchval("SELECT count(*) FROM calls") == 1
     assert await _outbox(pool) == ["opened"]
 

@@ -43,6 +43,17 @@ class Vote:
         """A decision as asked: which fields go with which outcome is checked here."""
         return cls(decision.application_id, _outcome(decision), tuple(decision.voters))
 
+    @classmethod
+    def all_of(cls, decisions: Sequence[Decision]) -> list[Vote]:
+        """A session's decisions as asked; a refusal names the one refused (its place in the list)."""
+        votes = []
+        for index, decision in enumerate(decisions):
+            try:
+                votes.append(cls.of(decision))
+            except Rejected as refused:
+                raise Rejected(f"decisions[{index}]: {refused}") from None
+        return votes
+
 
 def _outcome(decision: Decision) -> Outcome:
     partners = tuple(Assignment(p.partner_id, p.competence, half_days(p.days)) for p in decision.partners)

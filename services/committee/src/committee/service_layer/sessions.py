@@ -24,7 +24,9 @@ async def plan_session(uow: UnitOfWork, command: PlanSession) -> Session:
 
 async def record_decisions(uow: UnitOfWork, command: RecordDecisions) -> Held:
     """Load and lock what the session decides on and draws on, let the session decide, record it."""
-    votes = [Vote.of(decision) for decision in command.decisions]
+    for asked in command.decisions:  # the request's span names what it is about, refused or not
+        journey.tag(asked.application_id)
+    votes = Vote.all_of(command.decisions)
     session = await sessions.session_for_update(uow.conn, command.session_id)
     if session is None:
         raise NotFound(f"no committee session {command.session_id}")
