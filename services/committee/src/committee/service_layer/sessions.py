@@ -30,6 +30,7 @@ async def record_decisions(uow: UnitOfWork, command: RecordDecisions) -> Held:
     session = await sessions.session_for_update(uow.conn, command.session_id)
     if session is None:
         raise NotFound(f"no committee session {command.session_id}")
+    session.check_open()  # before taking the locks of what it would draw on (hold checks it again)
     entries, journeys = await docket.docket_for_update(uow.conn, [v.application_id for v in votes])
     wanted = needs(votes, entries)
     resources = Resources(
