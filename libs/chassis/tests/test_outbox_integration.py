@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 import pytest
 from alize_chassis import db, outbox
 from alize_chassis.db import CHASSIS_MIGRATIONS
+from alize_chassis.journey import current_context
 from alize_chassis.telemetry import configure_tracing
 from alize_chassis.topics import ensure_topics
 from alize_contracts import ApplicationSubmitted, Jobs, topics
@@ -45,7 +46,7 @@ async def test_relay_publishes_in_order_with_trace_context_and_old_rows_are_purg
     with trace.get_tracer(__name__).start_as_current_span("request") as request:
         trace_id = format(request.get_span_context().trace_id, "032x")
         async with pool.acquire() as conn, conn.transaction():
-            ids = [await outbox.record(conn, e, service="test") for e in events]
+            ids = await outbox.record(conn, [(e, current_context()) for e in events], service="test")
     broker = KafkaBroker(infrastructure.kafka_bootstrap_servers)
     relay = outbox.OutboxRelay(pool, broker, lock_name=f"relay-test-{uuid4()}")
     try:

@@ -8,7 +8,7 @@ import contextlib
 import json
 import logging
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -27,37 +27,33 @@ log = logging.getLogger(__name__)
 NOTIFY_CHANNEL = "alize_outbox"
 
 
-async def record(
-    conn: asyncpg.Connection, event: Event, *, service: str, trace_context: Mapping[str, str] | None = None
-) -> UUID:
-    """Add `event` to the outbox inside the caller's transaction (the unit of work does,
-    at commit: services raise events, they never call this).
+Raised = tuple[Event, Mapping[str, str]]
+"""An event and the trace context of the work that raised it."""
 
-    The trace context of the work that raised the event (`trace_context`, else the
-    one current now) is saved with it and restored when the relay publishes.
+
+async def record(conn: asyncpg.Connection, raised: Sequence[Raised], *, service: str) -> list[UUID]:
+    """Add events to the outbox inside the caller's transaction, in order (the unit of work
+    does, at commit: services raise events, they never call this).
+
+    Each event's trace context (that of the work that raised it: the request, or the
+    journey it continued) is saved with it and restored when the relay publishes.
     """
-    event_id = uuid4()
-    message = to_kafka(event, event_id=event_id, service=service, time=datetime.now(UTC))
-    headers: dict[str, str] = {k: v.decode() for k, v in message.headers.items()}
-    if trace_context is None:
-        propagate.inject(headers)
-    else:
-        headers.update(trace_context)
-    await conn.execute(
-        """
-        INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers)
-        VALUES ($1, $2, $3, $4, $5, $6)
-        """,
-        event_id,
-        event.TOPIC,
-        event.key(),
-        event.TYPE,
-        json.loads(message.value),
-        headers,
-    )
-    # Delivered on commit only; wakes the relay without waiting for its poll.
-    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
-    return event_id
+    now = datetime.now(UTC)
+    rows = []
+    for event, trace_context in raised:
+        event_id = uuid4()
+        message = to_kafka(event, event_id=event_id, service=service, time=now)
+        headers = {k: v.decode() for k, v in message.headers.items()} | dict(trace_context)
+        rows.append((event_id, event.TOPIC, event.key(), event.TYPE, json.loads(message.value), headers))
+    if rows:
+        await conn.executemany(
+            "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers) "
+            "VALUES ($1, $2, $3, $4, $5, $6)",
+            rows,
+        )
+        # Delivered on commit only; wakes the relay without waiting for its poll.
+        await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+    return [row[0] for row in rows]
 
 
 async def purge_published(pool: asyncpg.Pool, retention: timedelta) -> int:

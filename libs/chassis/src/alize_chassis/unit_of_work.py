@@ -33,7 +33,7 @@ class UnitOfWork:
     def __init__(self, conn: asyncpg.Connection, service: str) -> None:
         self.conn = conn
         self.service = service
-        self._raised: list[tuple[Event, dict[str, str]]] = []
+        self._raised: list[outbox.Raised] = []
 
     def emit(self, *events: Event) -> None:
         """Events the domain raised: they reach the outbox when the work commits, not before."""
@@ -47,8 +47,7 @@ class UnitOfWork:
 
     async def _write_outbox(self) -> None:
         raised, self._raised = self._raised, []
-        for event, context in raised:
-            await outbox.record(self.conn, event, service=self.service, trace_context=context)
+        await outbox.record(self.conn, raised, service=self.service)
 
 
 @contextlib.asynccontextmanager
@@ -65,7 +64,7 @@ class Command(Strict):
     """A typed request to change something; its fields are all its handler gets. Strict, so a
     command whose fields are exactly a request's body can be that body."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(frozen=True)  # merged with Strict's
 
     def fingerprint_fields(self) -> dict[str, Any]:
         """What makes two commands the same request (for the Idempotency-Key): the type and
@@ -84,10 +83,6 @@ class CommandBus:
     def __init__(self, service: str, handlers: Mapping[type[Command], CommandHandler]) -> None:
         self.service = service
         self._handlers = dict(handlers)
-
-    @property
-    def commands(self) -> Sequence[type[Command]]:
-        return list(self._handlers)
 
     def _handler(self, command: Command) -> CommandHandler:
         handler = self._handlers.get(type(command))
@@ -116,7 +111,7 @@ class CommandBus:
         different command (another type, other fields) is refused (KeyReused, 422). Keys
         belong to the service: one key names one request to it."""
         handler = self._handler(command)
-        scope = self.service  # one key, one request: reused for another command type, it is refused too
+        scope = self.service  # one key names one request: reused for another command type, it is refused
         async with unit_of_work(pool, self.service) as work:
             if idempotency_key is not None:
                 stored = await idempotency.claim(
