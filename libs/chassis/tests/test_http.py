@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import httpx
 import pytest
 from alize_chassis.api import Strict
-from alize_chassis.errors import NotFound
+from alize_chassis.errors import NotFound, Rejected
 from alize_chassis.guard import protect
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
@@ -38,6 +38,8 @@ def make_app() -> FastAPI:
 
     @app.post("/things", status_code=201)
     async def create(body: Thing) -> dict[str, int]:
+        if body.count == 13:
+            raise Rejected("thirteen is refused here", location="body.count")
         return {"count": body.count}
 
     @app.get("/things")
@@ -82,6 +84,14 @@ async def post_raw(client: httpx.AsyncClient, content: bytes) -> httpx.Response:
 async def test_a_domain_error_is_a_problem(client: httpx.AsyncClient) -> None:
     body = assert_problem(await client.get("/things/abc"), 404)
     assert body["detail"] == "no thing abc" and "errors" not in body
+
+
+async def test_a_domain_error_about_one_part_of_the_request_names_it_as_validation_does(
+    client: httpx.AsyncClient,
+) -> None:
+    body = assert_problem(await client.post("/things", json={"count": 13}), 422)
+    assert body["detail"] == "body.count: thirteen is refused here"
+    assert body["errors"] == [{"location": "body.count", "message": "thirteen is refused here"}]
 
 
 async def test_a_validation_error_names_each_field_in_detail_and_errors(client: httpx.AsyncClient) -> None:

@@ -18,9 +18,14 @@ PROBLEM_JSON = "application/problem+json"
 
 
 class DomainError(Exception):
-    """A command the domain refuses; the message is shown to the caller."""
+    """A command the domain refuses; the message is shown to the caller. `location` names the
+    refused part of the request when there is one (`body.decisions.3`), as a validation error does."""
 
     status_code = 409
+
+    def __init__(self, message: str, *, location: str | None = None) -> None:
+        super().__init__(message)
+        self.location = location
 
 
 class NotFound(DomainError):
@@ -102,7 +107,10 @@ def _text(message: str) -> str:
 
 async def _on_domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return problem(exc.status_code, str(exc))
+    if exc.location is None:
+        return problem(exc.status_code, str(exc))
+    refused = FieldProblem(location=exc.location, message=str(exc))
+    return problem(exc.status_code, f"{refused.location}: {refused.message}", [refused])
 
 
 async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:

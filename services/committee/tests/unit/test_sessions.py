@@ -54,8 +54,9 @@ def test_which_fields_go_with_which_outcome() -> None:
         with pytest.raises(Rejected, match=message):
             Vote.of(_decision(**values))
     fine = _decision(outcome="reject", reason="Out of scope.")
-    with pytest.raises(Rejected, match=r"^decisions\[1\]: to defer needs a reason$"):  # which one, in a batch
+    with pytest.raises(Rejected, match=r"^to defer needs a reason$") as refused:  # and which one, in a batch
         Vote.all_of([fine, _decision(outcome="defer"), fine])
+    assert refused.value.location == "body.decisions.1"
 
 
 def _entry(application_id: UUID) -> DocketEntry:

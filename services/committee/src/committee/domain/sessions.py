@@ -45,13 +45,13 @@ class Vote:
 
     @classmethod
     def all_of(cls, decisions: Sequence[Decision]) -> list[Vote]:
-        """A session's decisions as asked; a refusal names the one refused (its place in the list)."""
+        """A session's decisions as asked; a refusal names the one refused by its place in the request."""
         votes = []
         for index, decision in enumerate(decisions):
             try:
                 votes.append(cls.of(decision))
             except Rejected as refused:
-                raise Rejected(f"decisions[{index}]: {refused}") from None
+                raise Rejected(str(refused), location=f"body.decisions.{index}") from None
         return votes
 
 
