@@ -6,7 +6,8 @@
 # uv: the one on PATH if any, else one installed from PyPI into a private venv,
 # .local/uv/ (Debian's python3 refuses `pip install` outside a venv, PEP 668;
 # python3-venv comes from apt if missing). Makefile and scripts/test.sh put
-# .local/uv/bin on PATH. `scripts/bootstrap.sh uv` does only this part.
+# .local/uv/bin on PATH. `scripts/bootstrap.sh uv` does only this part;
+# `scripts/bootstrap.sh python` adds the venv but installs no infrastructure.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -33,4 +34,5 @@ if ! command -v uv >/dev/null 2>&1; then
 fi
 [ "${1:-}" = uv ] && { uv --version; exit 0; }
 uv sync --frozen --quiet
+[ "${1:-}" = python ] && exit 0
 bash scripts/infra.sh install

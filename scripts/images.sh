@@ -8,8 +8,8 @@
 #   scripts/images.sh          # base (cached) + the four images; prints each step's time
 #   scripts/images.sh base     # only the base image; prints its name
 #
-# 1. mmdebstrap makes a bookworm rootfs with python3, python3-venv and
-#    ca-certificates (plus the host's own CAs from /usr/local/share/ca-certificates,
+# 1. mmdebstrap makes a bookworm rootfs with python3, python3-venv, passwd (the
+#    images add their user) and ca-certificates (plus the host's own CAs from /usr/local/share/ca-certificates,
 #    so builds work behind a TLS-inspecting proxy). Cached in .local/images/,
 #    keyed by its package list and the week (renewed weekly for security updates).
 # 2. podman imports it as localhost/alize-base:<key> (once there, the tar is not read).

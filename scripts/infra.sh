@@ -60,6 +60,14 @@ install_packages() {
   fi
 }
 
+install_postgres() {
+  if [ -z "$(pg_bin)" ]; then
+    log "installing postgresql from Debian's packages"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+}
+
 install_kafka() {
   if [ -f "$KAFKA_JARS/.complete" ] && cmp -s "$ROOT/deploy/kafka/pom.xml" "$KAFKA_JARS/.complete"; then
     return
@@ -201,7 +209,7 @@ print_env() {
 case "${1:-up}" in
   install) install_packages; install_kafka ;;
   up) install_packages; install_kafka; start_postgres; start_kafka; print_env ;;
-  up-postgres) install_packages; start_postgres; print_postgres_env ;;
+  up-postgres) install_postgres; start_postgres; print_postgres_env ;;
   down) stop_all ;;
   reset)
     stop_all

@@ -10,15 +10,16 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-bash scripts/bootstrap.sh
 if [ "${1:-}" = "--fast" ]; then
   shift
+  bash scripts/bootstrap.sh python  # no Kafka, no browser: PostgreSQL comes from up-postgres
   if [ -z "${DATABASE_URL:-}" ]; then
     infra_env=$(bash scripts/infra.sh up-postgres)
     eval "$infra_env"
   fi
   exec uv run --frozen pytest -m "not infra and not images" "$@"
 fi
+bash scripts/bootstrap.sh
 if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ] || [ -z "${DATABASE_URL:-}" ]; then
   # An assignment, not eval "$(...)": a failing infra.sh must stop the run here.
   infra_env=$(bash scripts/infra.sh up)

@@ -82,10 +82,13 @@ async def serving(app: Counted) -> AsyncIterator[str]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve())
     try:
+        deadline = time.monotonic() + 120
         while not server.started:
             if task.done():
                 task.result()
                 raise RuntimeError("the service stopped while starting")
+            if time.monotonic() > deadline:
+                raise TimeoutError("the service did not start in 120 s")
             await asyncio.sleep(0.1)
         port = server.servers[0].sockets[0].getsockname()[1]
         yield f"http://127.0.0.1:{port}"

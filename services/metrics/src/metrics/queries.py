@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 import asyncpg
+from alize_contracts import Programme
 from pydantic import BaseModel
 
 from metrics.catalogue import CATALOGUE
 from metrics.figures import MEDIAN_DECIDED, MEDIAN_SUBMITTED, TerritoryMetrics, figures
 
 __all__ = ["LineageEvent", "Programme", "TerritoryMetrics", "by_territory", "lineage", "national"]
-
-Programme = Literal["skill_sponsorship", "self_employment"]
 
 
 def _codes(aggregation: str) -> list[str]:
