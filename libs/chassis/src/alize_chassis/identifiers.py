@@ -25,3 +25,9 @@ def normalise_firm_id(raw: str, field: str = "firm_id") -> str:
     raise Rejected(
         f"{field} is neither a SIREN (9 digits), a SIRET (14 digits) nor a Belgian enterprise number (10 digits)"
     )
+
+
+def firm_of(firm_id: str) -> str:
+    """The firm a normalised identifier refers to: a SIRET names one establishment of the firm
+    whose SIREN is its first nine digits; a SIREN or a Belgian enterprise number, the firm itself."""
+    return firm_id[:9] if len(firm_id) == 14 and firm_id.isdigit() else firm_id

@@ -11,11 +11,21 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping
+from typing import Any, TypeAlias
 
 from opentelemetry import propagate, trace
 from opentelemetry.trace import Link, Span
 
 tracer = trace.get_tracer(__name__)
+
+Journey: TypeAlias = dict[str, str]
+"""An aggregate's stored trace context: the journey of the application it belongs to."""
+
+
+def with_journey(row: Mapping[str, Any]) -> tuple[dict[str, Any], Journey]:
+    """A stored row's values but its journey (`trace_context`), and that journey."""
+    values = dict(row)
+    return values, values.pop("trace_context")
 
 
 def current_context() -> dict[str, str]:

@@ -11,10 +11,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 
 from alize_chassis import db
@@ -22,6 +22,7 @@ from alize_chassis.asyncapi import declare_publishers
 from alize_chassis.consumer import Consumer, SchemaProvider
 from alize_chassis.db import CHASSIS_MIGRATIONS
 from alize_chassis.guard import protect
+from alize_chassis.idempotency import IdempotencyKeyHeader
 from alize_chassis.inbox import Handlers
 from alize_chassis.outbox import OutboxRelay, purge_published
 from alize_chassis.settings import ServiceSettings
@@ -76,6 +77,14 @@ def commands(request: Request) -> Commands:
     if rt.commands is None:
         raise RuntimeError(f"{rt.settings.service_name} takes no commands")
     return Commands(rt.commands, rt.pool)
+
+
+Bus = Annotated[Commands, Depends(commands)]
+"""A route's parameter: where it hands its command."""
+Pool = Annotated[asyncpg.Pool, Depends(pool)]
+"""A route's parameter: the pool its reads use."""
+IdempotencyKey = Annotated[str | None, IdempotencyKeyHeader]
+"""A write route's optional `Idempotency-Key` header."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.journey import Journey, with_journey
 
 from committee.adapters import Conn
 from committee.domain.docket import Amendment, Approval, Assignment, DocketEntry, Rejection
@@ -82,7 +83,7 @@ async def entry(conn: Conn, application_id: UUID) -> DocketEntry | None:
 
 async def docket_for_update(
     conn: asyncpg.Connection, application_ids: Collection[UUID]
-) -> tuple[dict[UUID, DocketEntry], dict[UUID, dict[str, str]]]:
+) -> tuple[dict[UUID, DocketEntry], dict[UUID, Journey]]:
     """The entries of `application_ids` that are on the docket, locked (in one order, so that
     two sessions never wait on each other), and each application's journey (trace context)."""
     rows = await conn.fetch(
@@ -94,8 +95,7 @@ async def docket_for_update(
     )
     entries, journeys = {}, {}
     for row in rows:
-        values = dict(row)
-        journeys[row["application_id"]] = values.pop("trace_context")
+        values, journeys[row["application_id"]] = with_journey(row)
         entries[row["application_id"]] = _entry(values)
     return entries, journeys
 

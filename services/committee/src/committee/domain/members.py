@@ -7,13 +7,7 @@ from dataclasses import dataclass, replace
 from uuid import UUID
 
 from alize_chassis.errors import Rejected
-from alize_chassis.identifiers import normalise_firm_id
-
-
-def same_firm(firm_id: str) -> str:
-    """The firm a normalised identifier refers to: a SIRET names one establishment of the firm
-    whose SIREN is its first nine digits; a SIREN or a Belgian enterprise number, the firm itself."""
-    return firm_id[:9] if len(firm_id) == 14 and firm_id.isdigit() else firm_id
+from alize_chassis.identifiers import firm_of, normalise_firm_id
 
 
 @dataclass(frozen=True)
@@ -26,7 +20,7 @@ class Member:
 
     def conflict_with(self, firm_id: str | None, partners: Iterable[UUID]) -> str | None:
         """Why this member must abstain on a project, or None."""
-        if firm_id is not None and same_firm(firm_id) in {same_firm(f) for f in self.firm_conflicts}:
+        if firm_id is not None and firm_of(firm_id) in {firm_of(f) for f in self.firm_conflicts}:
             return f"tied to the firm {firm_id}"
         for partner in partners:
             if partner in self.partner_conflicts or partner == self.partner_id:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
+from alize_chassis.identifiers import firm_of
 from alize_chassis.wire import Received
 from alize_contracts import ApplicationSubmitted, Event, JobDeclared, ProjectApproved, ProjectRejected
 from alize_contracts.events import (
@@ -40,11 +41,6 @@ class Fact(NamedTuple):
     value: int | float  # exact: counts, cents, and days in halves
     occurred_on: date
     subject: str = ""  # what distinct and latest aggregations key on
-
-
-def firm_key(firm_id: str) -> str:
-    """A French SIRET names one site of a firm: the firm is its SIREN."""
-    return firm_id[:9] if len(firm_id) == 14 and firm_id.isdigit() else firm_id
 
 
 Derivation = Callable[[Any], list[Fact]]
@@ -100,7 +96,7 @@ def _approved(event: ProjectApproved) -> list[Fact]:
         Fact("jobs_planned_maintained", event.jobs_planned.maintained, on),
     ]
     if event.firm_id:
-        firm = firm_key(event.firm_id)
+        firm = firm_of(event.firm_id)
         facts.append(Fact("firms_supported", 1, on, firm))
         if event.baseline_headcount is not None and event.baseline_headcount < 250:
             facts.append(Fact("smes_supported", 1, on, firm))
@@ -136,7 +132,7 @@ def _day_confirmed(event: MissionDayConfirmed) -> list[Fact]:
 
 @_derives(JobDeclared)
 def _jobs_declared(event: JobDeclared) -> list[Fact]:
-    beneficiary = firm_key(event.firm_id) if event.firm_id else str(event.application_id)
+    beneficiary = firm_of(event.firm_id) if event.firm_id else str(event.application_id)
     return [
         Fact("jobs_declared_created", event.jobs.created, event.as_of, beneficiary),
         Fact("jobs_declared_maintained", event.jobs.maintained, event.as_of, beneficiary),

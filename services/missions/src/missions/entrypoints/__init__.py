@@ -3,16 +3,12 @@ bus; reads ask `views`."""
 
 from typing import Annotated
 
-import asyncpg
-from alize_chassis.idempotency import IdempotencyKeyHeader
-from alize_chassis.service import Commands, commands, pool
+from alize_chassis.service import Bus, IdempotencyKey, Pool
 from fastapi import Depends, Header
 
 from missions.domain.parties import Party
 
-Bus = Annotated[Commands, Depends(commands)]
-Pool = Annotated[asyncpg.Pool, Depends(pool)]
-IdempotencyKey = Annotated[str | None, IdempotencyKeyHeader]
+__all__ = ["ActingParty", "Bus", "IdempotencyKey", "Pool"]
 
 
 def acting_party(
