@@ -7,22 +7,18 @@ to have read the topic to its end before it compares states, so nothing else cha
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from alize_contracts import Event, Jobs, ProjectApproved, topics
 from alize_contracts.events import AdvanceGranted, PartnerAssignment
 from devstack.commands_testing import assert_retry_safe, write_routes
 from devstack.infra import Infra
-from devstack.testing import publish_event, running
+from devstack.testing import consumed_to_end, publish_event, running
 from missions.app import create_app
 from missions.settings import MissionsSettings
 
@@ -89,32 +85,11 @@ def consumed(infrastructure: Infra, settings: MissionsSettings) -> Consumed:
     """Publish events, then wait until missions' consumer has read the projects topic to its end."""
 
     async def publish_and_wait(*events: Event) -> None:
-        await _publish_and_wait(infrastructure.kafka_bootstrap_servers, settings.consumer_group, events)
+        for event in events:
+            await publish_event(infrastructure.kafka_bootstrap_servers, event)
+        await consumed_to_end(infrastructure.kafka_bootstrap_servers, settings.consumer_group, topics.PROJECTS)
 
     return publish_and_wait
-
-
-async def _publish_and_wait(servers: str, group: str, events: Sequence[Event], timeout: float = 60) -> None:
-    for event in events:
-        await publish_event(servers, event)
-    reader, admin = AIOKafkaConsumer(bootstrap_servers=servers), AIOKafkaAdminClient(bootstrap_servers=servers)
-    await reader.start()
-    await admin.start()
-    try:
-        (described,) = await admin.describe_topics([topics.PROJECTS])
-        partitions = [TopicPartition(topics.PROJECTS, p["partition"]) for p in described["partitions"]]
-        assert partitions, described
-        ends = await reader.end_offsets(partitions)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
-            if all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items()):
-                return
-            await asyncio.sleep(0.2)
-        raise TimeoutError(f"missions' consumer did not reach the end of {topics.PROJECTS} in {timeout} s")
-    finally:
-        await reader.stop()
-        await admin.close()
 
 
 async def _retry_safe(
@@ -127,11 +102,8 @@ async def _retry_safe(
     other: tuple[str, Any],
     party: str | None = None,
 ) -> Any:
-    if party is None:
-        client.headers.pop("Alize-Party", None)
-    else:
-        client.headers["Alize-Party"] = party
-    response = await assert_retry_safe(client, database_url, SCHEMA, method, url, body, other=other)
+    headers = {"Alize-Party": party} if party else None
+    response = await assert_retry_safe(client, database_url, SCHEMA, method, url, body, other=other, headers=headers)
     return response.json()
 
 
@@ -179,7 +151,11 @@ async def test_a_mission_from_convention_to_closure(
         other=(f"{url}/days", {**day, "worked_on": "2026-05-05"}),
         party=LENDER,
     )
-    second = (await client.post(f"{url}/days", json={**day, "worked_on": "2026-05-05"})).json()
+    second_logged = await client.post(
+        f"{url}/days", json={**day, "worked_on": "2026-05-05"}, headers={"Alize-Party": LENDER}
+    )
+    assert second_logged.status_code == 201, second_logged.text
+    second = second_logged.json()
     first_day, second_day = f"{url}/days/{logged['day_id']}", f"{url}/days/{second['day_id']}"
     await _retry_safe(
         client,

@@ -4,7 +4,7 @@ and the Idempotency-Key promise of its HTTP routes."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -81,12 +81,13 @@ async def assert_retry_safe(
     *,
     other: tuple[str, Any],
     ignore: Iterable[str] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> httpx.Response:
     """The Idempotency-Key promise for one route: the request changes the service's state once;
     sent again with the same key it returns the same response and changes nothing; another
-    request (`other`: url and body) with that key is refused with 422 and changes nothing."""
-    key = f"retry-{uuid4().hex}"
-    headers = {"Idempotency-Key": key}
+    request (`other`: url and body) with that key is refused with 422 and changes nothing.
+    `headers` go with every request (e.g. who acts)."""
+    headers = {**(headers or {}), "Idempotency-Key": f"retry-{uuid4().hex}"}
     before = await state_of(database_url, schema, ignore)
     first = await client.request(method, url, json=body, headers=headers)
     assert first.is_success, (method, url, first.status_code, first.text)

@@ -156,3 +156,30 @@ def submitted_and_screened(
             reasons=[] if eligible else ["Headcount (300) is above the maximum of 249."],
         ),
     )
+
+
+async def consumed_to_end(bootstrap_servers: str, group: str, topic: str, timeout: float = 60) -> None:
+    """Wait until consumer group `group` has committed offsets at the end of every partition of
+    `topic` as it is now: the service has processed everything published to it so far (a service
+    commits an offset only once the event's effect has committed)."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await reader.start()
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+        partitions = [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
+        assert partitions, described
+        ends = await reader.end_offsets(partitions)
+
+        async def caught_up() -> bool:
+            committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
+            return all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items())
+
+        await eventually(caught_up, bool, timeout, waiting_for=f"{group} to consume {topic} to its end")
+    finally:
+        await reader.stop()
+        await admin.close()
