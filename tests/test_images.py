@@ -32,6 +32,7 @@ import httpx
 import pytest
 from devstack.infra import REPO_ROOT, Infra
 from devstack.stack import SERVICES, free_port
+from devstack.testing import unavailable
 
 pytestmark = [pytest.mark.images, pytest.mark.infra]
 
@@ -40,15 +41,8 @@ STATE = Path(os.environ.get("ALIZE_STATE_DIR", REPO_ROOT / ".local")) / "images"
 START_TIMEOUT = 120.0
 
 
-def _under_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
 def _missing(reason: str) -> None:
-    reason += " (build them with: bash scripts/images.sh)"
-    if _under_ci():
-        pytest.fail(reason)
-    pytest.skip(reason)
+    unavailable(reason + " (build them with: bash scripts/images.sh)")
 
 
 def _buildah(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -24,10 +24,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from devstack import databases, infra
-
-
-def _under_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+from devstack.testing import unavailable
 
 
 @contextlib.contextmanager
@@ -52,10 +49,7 @@ def infrastructure() -> Iterator[infra.Infra]:
             return
         found = infra.start_local("up")
     except Exception as exc:
-        message = f"no Kafka/PostgreSQL for integration tests: {exc}"
-        if _under_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"no Kafka/PostgreSQL for integration tests: {exc}")
     yield found
 
 
@@ -75,10 +69,7 @@ def postgres_server() -> Iterator[str]:
             return
         found = infra.start_local_postgres()
     except Exception as exc:
-        message = f"no PostgreSQL for tests: {exc}"
-        if _under_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"no PostgreSQL for tests: {exc}")
     yield found
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 from uuid import UUID, uuid4
 
 import httpx
@@ -17,6 +18,17 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from devstack.polling import eventually as eventually  # the one polling helper, for tests too
+
+
+def unavailable(reason: str) -> NoReturn:
+    """What a test does when what it needs (Kafka, PostgreSQL, the images) is missing: skip with
+    the reason, except under CI (CI=true), where missing infrastructure is a failure."""
+    import pytest
+
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
 
 T = TypeVar("T")
 
