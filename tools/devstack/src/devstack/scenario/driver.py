@@ -271,12 +271,12 @@ async def _run_mission(
         )
     )
     to_review = [(day, False) for day in case.days] + [(day, True) for day in case.disputed]
-    for (offset, days), disputed in to_review:
+    for days, disputed in to_review:
         day = _ok(
             await http.post(
                 f"{url}/days",
                 headers=partner,
-                json={"worked_on": (today + timedelta(days=offset)).isoformat(), "days": days},
+                json={"worked_on": today.isoformat(), "days": days},
             )
         )
         if disputed:
@@ -289,7 +289,7 @@ async def _run_mission(
             )
         else:
             _ok(await http.post(f"{url}/days/{day['day_id']}/confirmation", headers=host))
-    if case.skill_days - sum(d for _, d in case.days) < 1:  # a full day more is over the budget
+    if case.skill_days - sum(case.days) < 1:  # a full day more is over the budget
         refused = await http.post(f"{url}/days", headers=partner, json={"worked_on": today.isoformat(), "days": 1})
         if refused.status_code != 422:
             raise RuntimeError(f"a day over the budget was not refused: {refused.status_code}")

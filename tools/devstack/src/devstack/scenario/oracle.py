@@ -89,7 +89,7 @@ def expected_metrics(scenario: list[Case]) -> dict[str, dict[str, Any]]:
             with_days[case.territory] = with_days.get(case.territory, 0) + 1
             m["active_partners"] = 1  # the territory's one partner company
         m["days_contracted"] += case.skill_days
-        m["days_delivered"] += sum(d for _, d in case.days)  # disputed days are not delivered
+        m["days_delivered"] += sum(case.days)  # disputed days are not delivered
         m["missions_closed"] += 1 if case.skill_days else 0
         m["jobs_planned"]["created"] += case.planned[0]
         m["jobs_planned"]["maintained"] += case.planned[1]
