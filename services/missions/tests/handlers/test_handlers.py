@@ -380,7 +380,10 @@ async def test_a_guidance_track_to_a_surviving_business(pool: asyncpg.Pool, data
         return c.RecordOutcome(application_id=track, outcome=c.ParticipantOutcome.model_validate(values))
 
     await _refused(pool, database_url, outcome(), Rejected, "needs the new firm's firm_id and created_on")
-    await _refused(pool, database_url, outcome(firm_id="BE0403170702", created_on="2025-08-20"), Rejected, "valid")
+    invalid = outcome(firm_id="BE0403170702", created_on="2025-08-20")  # a wrong check digit
+    await _refused(
+        pool, database_url, invalid, Rejected, "firm_id is not a valid SIREN, SIRET or Belgian enterprise number"
+    )
     recorded = await app.COMMANDS.handle(pool, outcome(created_on="2025-08-20"))
     assert recorded.outcome == "firm_created"
     await _refused(pool, database_url, outcome(created_on="2025-08-20"), Conflict, "already has its outcome")
