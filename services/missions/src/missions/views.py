@@ -87,8 +87,7 @@ async def days(conn: Conn, mission_id: UUID) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-# A command's response is kept as JSONB for its Idempotency-Key, which orders an object's keys its
-# own way: each response is a model, whose fields give the order back on a replay.
+# A command's response is a model: the route names it (response_model), so OpenAPI documents it.
 
 
 class LoggedDay(BaseModel):
