@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -20,6 +21,7 @@ from alize_contracts import Event, Jobs, ProjectApproved
 from alize_contracts.events import AdvanceGranted, PartnerAssignment, ProjectAmended
 from devstack.commands_testing import service_database, state_of
 from missions import app
+from missions.adapters import missions as mission_store
 from missions.domain import commands as c
 from missions.domain.parties import Party
 from pydantic import ValidationError
@@ -161,10 +163,19 @@ def test_the_mission_window_is_12_to_18_months() -> None:
 # --- missions ------------------------------------------------------------------------------
 
 
+async def _day_counts(pool: asyncpg.Pool, mission_id: UUID) -> tuple[Decimal, int, Decimal]:
+    """A mission read's days: used (not disputed), awaiting review, delivered (confirmed)."""
+    mission = await mission_store.mission(pool, mission_id)
+    assert mission is not None
+    return mission.days_used, mission.days_awaiting_review, mission.days_delivered
+
+
 async def test_a_mission_from_convention_to_closure(pool: asyncpg.Pool) -> None:
     mission_id = await _signed_mission(pool)
+    assert await _day_counts(pool, mission_id) == (0, 0, 0)  # no day yet
     days = [await app.COMMANDS.handle(pool, _log(mission_id, d)) for d in ("2026-05-04", "2026-05-05", "2026-06-02")]
     assert days[0].competence == "sales"  # the mission's, when the partner names none
+    assert await _day_counts(pool, mission_id) == (3, 3, 0)
     confirmed = await app.COMMANDS.handle(pool, c.ConfirmDay(party=HOST, mission_id=mission_id, day_id=days[0].id))
     assert confirmed.status == "confirmed"
     await app.COMMANDS.handle(pool, c.ConfirmDay(party=HOST, mission_id=mission_id, day_id=days[1].id))
@@ -173,6 +184,7 @@ async def test_a_mission_from_convention_to_closure(pool: asyncpg.Pool) -> None:
         pool, c.DisputeDay(party=HOST, mission_id=mission_id, day_id=days[2].id, dispute=dispute)
     )
     assert disputed.status == "disputed"
+    assert await _day_counts(pool, mission_id) == (2, 0, 2)  # the disputed day gives its budget back
     closure = c.Closure.model_validate({"closed_on": "2026-07-01", "satisfaction": 4, "comment": "Useful."})
     closed = await app.COMMANDS.handle(pool, c.CloseMission(party=HOST, mission_id=mission_id, closure=closure))
     assert closed.closed_on == date(2026, 7, 1)
