@@ -21,6 +21,7 @@ from alize_contracts import Event, Jobs, ProjectApproved
 from alize_contracts.events import AdvanceGranted, PartnerAssignment, ProjectAmended
 from devstack.commands_testing import service_database, state_of
 from missions import app
+from missions.adapters import advances as advance_store
 from missions.adapters import missions as mission_store
 from missions.domain import commands as c
 from missions.domain.parties import Party
@@ -322,6 +323,29 @@ def _granted(amount_cents: int) -> AdvanceGranted:
         granted_at=APPROVED_AT,
         amount_cents=amount_cents,
     )
+
+
+async def test_listed_advances_each_have_their_own_schedule(pool: asyncpg.Pool) -> None:
+    for amount in (900_000, 1_000_000, 500_000):
+        await _receive(pool, _granted(amount))
+    first, second, undisbursed = [r["id"] for r in await pool.fetch("SELECT id FROM advances ORDER BY amount_cents")]
+    for advance_id, installments in ((second, 3), (first, 2)):
+        terms = c.Disbursement.model_validate(
+            {"disbursed_on": "2026-04-01", "installments": installments, "first_due_on": "2026-10-01"}
+        )
+        await app.COMMANDS.handle(pool, c.DisburseAdvance(advance_id=advance_id, disbursement=terms))
+    listed = {
+        a.id: [(str(i.due_on), i.amount_cents) for i in a.installments]
+        for a in await advance_store.list_advances(pool, None)
+    }
+    assert listed == {
+        first: [("2026-10-01", 250_000), ("2026-11-01", 250_000)],
+        second: [("2026-10-01", 300_000), ("2026-11-01", 300_000), ("2026-12-01", 300_000)],
+        undisbursed: [],
+    }
+    for advance_id, schedule in listed.items():
+        one = await advance_store.advance(pool, advance_id)
+        assert one is not None and [(str(i.due_on), i.amount_cents) for i in one.installments] == schedule
 
 
 async def test_an_advance_is_disbursed_repaid_and_written_off(pool: asyncpg.Pool, database_url: str) -> None:
