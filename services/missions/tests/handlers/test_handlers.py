@@ -137,6 +137,7 @@ async def test_an_approved_project_opens_one_mission_per_assignment_once(pool: a
     )
     await _receive(pool, amendment)
     assert await _outbox(pool) == ["opened", "opened", "amended", "opened"]
+    assert {p["window_ends_on"] for p in await _payloads(pool, "opened")} == {"2027-03-02"}  # the amendment's too
     (amended,) = await _payloads(pool, "amended")
     assert (amended["additional_days"], amended["days_contracted"]) == (2, 5)
     stray = amendment.model_copy(update={"application_id": uuid4()})
