@@ -20,10 +20,11 @@ from alize_chassis.wire import Received
 from alize_contracts import Event, Jobs, ProjectApproved
 from alize_contracts.events import AdvanceGranted, PartnerAssignment, ProjectAmended
 from devstack.commands_testing import service_database, state_of
-from missions import app
+from missions import app, views
 from missions.adapters import advances as advance_store
 from missions.adapters import missions as mission_store
 from missions.domain import commands as c
+from missions.domain.missions import Mission
 from missions.domain.parties import Party
 from pydantic import ValidationError
 
@@ -172,6 +173,12 @@ async def _day_counts(pool: asyncpg.Pool, mission_id: UUID) -> tuple[Decimal, in
     return mission.days_used, mission.days_awaiting_review, mission.days_delivered
 
 
+async def _shown_as_stored(pool: asyncpg.Pool, changed: Mission) -> bool:
+    """A command's response (the mission its handler returns) is, byte for byte, the mission read back."""
+    shown = await views.the_mission(pool, changed)
+    return shown.model_dump_json() == (await views.mission(pool, changed.id)).model_dump_json()
+
+
 async def test_a_mission_from_convention_to_closure(pool: asyncpg.Pool) -> None:
     mission_id = await _signed_mission(pool)
     assert await _day_counts(pool, mission_id) == (0, 0, 0)  # no day yet
@@ -190,6 +197,7 @@ async def test_a_mission_from_convention_to_closure(pool: asyncpg.Pool) -> None:
     closure = c.Closure.model_validate({"closed_on": "2026-07-01", "satisfaction": 4, "comment": "Useful."})
     closed = await app.COMMANDS.handle(pool, c.CloseMission(party=HOST, mission_id=mission_id, closure=closure))
     assert closed.closed_on == date(2026, 7, 1)
+    assert await _shown_as_stored(pool, closed)
     assert await _outbox(pool) == [
         "opened",
         "convention_signed",
@@ -209,6 +217,18 @@ async def test_a_mission_from_convention_to_closure(pool: asyncpg.Pool) -> None:
     assert reason == "Visit cancelled."
 
 
+async def test_the_days_of_a_mission(pool: asyncpg.Pool) -> None:
+    mission_id = await _signed_mission(pool)
+    assert await views.days(pool, mission_id) == []
+    logged = await app.COMMANDS.handle(pool, _log(mission_id, "2026-05-04", 0.5))
+    assert [(d["day_id"], d["days"], d["status"]) for d in await views.days(pool, mission_id)] == [
+        (logged.id, Decimal("0.5"), "logged")
+    ]
+    unknown = uuid4()
+    with pytest.raises(NotFound, match=f"^no mission {unknown}$"):
+        await views.days(pool, unknown)
+
+
 async def test_a_convention_drawn_up_unsigned_is_signed_later(pool: asyncpg.Pool) -> None:
     mission_id = await _mission(pool)
     terms = c.ConventionTerms.model_validate(
@@ -216,10 +236,12 @@ async def test_a_convention_drawn_up_unsigned_is_signed_later(pool: asyncpg.Pool
     )
     drawn = await app.COMMANDS.handle(pool, c.DrawUpConvention(mission_id=mission_id, terms=terms))
     assert drawn.convention is not None and drawn.convention.signed_on is None
+    assert await _shown_as_stored(pool, drawn)
     assert await _outbox(pool) == ["opened"]
     signature = c.Signature.model_validate({"signed_on": "2026-03-30"})
     signed = await app.COMMANDS.handle(pool, c.SignConvention(mission_id=mission_id, signature=signature))
     assert signed.convention is not None and signed.convention.signed_on == date(2026, 3, 30)
+    assert await _shown_as_stored(pool, signed)
     assert await _outbox(pool) == ["opened", "convention_signed"]
 
 
