@@ -3,7 +3,6 @@ logged by the partner and confirmed or disputed by the host firm, closure."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -247,15 +246,15 @@ class Mission:
 
 
 def opened_on_approval(
-    project: Project, approval: ProjectApproved, window_months: int | None, new_id: Callable[[], UUID] = uuid4
+    project: Project, approval: ProjectApproved, window_months: int | None
 ) -> list[tuple[Mission, MissionOpened]]:
     """One mission per assigned partner and competence; one without a partner for a 1.0
     approval (skill days but no partners); none without skill days."""
     if approval.partners:
-        return [Mission.open(new_id(), project, Decimal(str(a.days)), a, window_months) for a in approval.partners]
+        return [Mission.open(uuid4(), project, Decimal(str(a.days)), a, window_months) for a in approval.partners]
     if approval.skill_days_contracted > 0:
         days = Decimal(str(approval.skill_days_contracted))
-        return [Mission.open(new_id(), project, days, None, window_months)]
+        return [Mission.open(uuid4(), project, days, None, window_months)]
     return []
 
 
