@@ -143,6 +143,8 @@ def test_guidance_outcomes_and_survival_checks() -> None:
         Track(uuid4(), "basse-meuse", date(2026, 3, 1), outcome="left_programme").check_session(date(2026, 4, 1))
     business = Business("BE0403170701", uuid4(), "basse-meuse", date(2026, 8, 20), frozenset({1}))
     business.check_survival(2, date(2028, 8, 20))
+    reported = business.report_survival(2, True, date(2028, 8, 20))
+    assert (reported.firm_id, reported.years, reported.active) == ("BE0403170701", 2, True)
     with pytest.raises(Conflict, match="already reported"):
         business.check_survival(1, date(2027, 9, 1))
     with pytest.raises(Rejected, match="is due on 2029-08-20"):
