@@ -272,6 +272,8 @@ async def test_a_refused_mission_command_changes_nothing_and_emits_nothing(
     await _refused(
         pool, database_url, c.ConfirmDay(party=HOST, mission_id=mission_id, day_id=uuid4()), NotFound, "no day"
     )
+    unknown_day = c.ConfirmDay(party=LENDER, mission_id=mission_id, day_id=uuid4())
+    await _refused(pool, database_url, unknown_day, Forbidden, "only the host firm")  # who, before which day
     closure = c.Closure.model_validate({"closed_on": "2026-07-01", "satisfaction": 5})
     await _refused(
         pool,
@@ -290,6 +292,8 @@ async def test_a_refused_mission_command_changes_nothing_and_emits_nothing(
     )
     await app.COMMANDS.handle(pool, c.CloseMission(party=HOST, mission_id=mission_id, closure=closure))
     await _refused(pool, database_url, _log(mission_id, "2026-07-02"), Conflict, "was closed")
+    reviewed_again = c.ConfirmDay(party=HOST, mission_id=mission_id, day_id=day.id)
+    await _refused(pool, database_url, reviewed_again, Conflict, "was closed")
 
 
 async def test_the_same_key_runs_a_command_once(pool: asyncpg.Pool) -> None:

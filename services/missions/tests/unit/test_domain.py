@@ -171,7 +171,7 @@ def test_changes_return_the_events_they_raise() -> None:
     assert Mission.open(uuid4(), project, Decimal(3), None, 12)[1].window_ends_on == date(2027, 4, 14)
     day, logged = _mission().log_day(LENDER, uuid4(), date(2026, 6, 1), Decimal("0.5"), None, Decimal(0))
     assert (day.competence, logged.competence, logged.days) == ("sales", "sales", 0.5)
-    _, disputed = _mission().review_day(HOST, day, "Visit cancelled.")
+    _, disputed = _mission().review_day(day, "Visit cancelled.")
     assert disputed.TYPE.endswith("day_disputed.v1") and disputed.reason == "Visit cancelled."
     _, closed = _mission(days_delivered=Decimal(2)).close(HOST, date(2027, 4, 30), 4)
     assert (closed.days_delivered, closed.satisfaction) == (2, 4)

@@ -191,14 +191,14 @@ class Mission:
         )
 
     def check_review(self, party: Party) -> None:
+        """Who may review a day, and when: the host firm, on an open mission. Checked before the
+        day is looked up: a refused party is refused whether the day exists or not."""
         self._check_open()
         self._check_host(party, "confirm or dispute a day")
 
-    def review_day(
-        self, party: Party, day: Day, reason: str | None
-    ) -> tuple[Day, MissionDayConfirmed | MissionDayDisputed]:
-        """The host firm confirms a day (no `reason`) or disputes it (with its reason)."""
-        self.check_review(party)
+    def review_day(self, day: Day, reason: str | None) -> tuple[Day, MissionDayConfirmed | MissionDayDisputed]:
+        """The host firm confirms a day (no `reason`) or disputes it (with its reason), once
+        `check_review` has passed for it."""
         reviewed = day.review("confirmed" if reason is None else "disputed")
         common = {
             "territory": self.territory,

@@ -135,7 +135,7 @@ async def _review_day(uow: UnitOfWork, party: Party, mission_id: UUID, day_id: U
         day = await repository.day_for_update(uow.conn, mission_id, day_id)
         if day is None:
             raise NotFound(f"no day {day_id} on mission {mission_id}")
-        reviewed, event = mission.review_day(party, day, reason)
+        reviewed, event = mission.review_day(day, reason)
         await repository.save_review(uow.conn, reviewed, reason)
         uow.emit(event)
     return reviewed
