@@ -68,9 +68,10 @@ async def mission(conn: Conn, mission_id: UUID) -> MissionView:
     return mission_view(found)
 
 
-async def the_mission(conn: Conn, changed: Mission) -> MissionView:
-    """A command's mission as the route shows it (read in the command's transaction)."""
-    return await mission(conn, changed.id)
+async def the_mission(_: Conn, changed: Mission) -> MissionView:
+    """A command's mission as the route shows it: the handler returns it whole (read after its
+    lock, with the command's change), so it is not read again."""
+    return mission_view(changed)
 
 
 async def missions(conn: Conn, application_id: UUID | None) -> list[MissionView]:
@@ -78,7 +79,8 @@ async def missions(conn: Conn, application_id: UUID | None) -> list[MissionView]
 
 
 async def days(conn: Conn, mission_id: UUID) -> list[dict[str, Any]]:
-    await mission(conn, mission_id)
+    if not await conn.fetchval("SELECT true FROM missions WHERE id = $1", mission_id):
+        raise NotFound(f"no mission {mission_id}")
     rows = await conn.fetch(
         "SELECT id AS day_id, worked_on, days, competence, status, dispute_reason FROM mission_days "
         "WHERE mission_id = $1 ORDER BY worked_on, logged_at",
@@ -87,8 +89,7 @@ async def days(conn: Conn, mission_id: UUID) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-# A command's response is kept as JSONB for its Idempotency-Key, which orders an object's keys its
-# own way: each response is a model, whose fields give the order back on a replay.
+# A command's response is a model: the route names it (response_model), so OpenAPI documents it.
 
 
 class LoggedDay(BaseModel):

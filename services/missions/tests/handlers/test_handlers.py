@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -19,8 +20,11 @@ from alize_chassis.wire import Received
 from alize_contracts import Event, Jobs, ProjectApproved
 from alize_contracts.events import AdvanceGranted, PartnerAssignment, ProjectAmended
 from devstack.commands_testing import service_database, state_of
-from missions import app
+from missions import app, views
+from missions.adapters import advances as advance_store
+from missions.adapters import missions as mission_store
 from missions.domain import commands as c
+from missions.domain.missions import Mission
 from missions.domain.parties import Party
 from pydantic import ValidationError
 
@@ -134,6 +138,7 @@ async def test_an_approved_project_opens_one_mission_per_assignment_once(pool: a
     )
     await _receive(pool, amendment)
     assert await _outbox(pool) == ["opened", "opened", "amended", "opened"]
+    assert {p["window_ends_on"] for p in await _payloads(pool, "opened")} == {"2027-03-02"}  # the amendment's too
     (amended,) = await _payloads(pool, "amended")
     assert (amended["additional_days"], amended["days_contracted"]) == (2, 5)
     stray = amendment.model_copy(update={"application_id": uuid4()})
@@ -161,10 +166,25 @@ def test_the_mission_window_is_12_to_18_months() -> None:
 # --- missions ------------------------------------------------------------------------------
 
 
+async def _day_counts(pool: asyncpg.Pool, mission_id: UUID) -> tuple[Decimal, int, Decimal]:
+    """A mission read's days: used (not disputed), awaiting review, delivered (confirmed)."""
+    mission = await mission_store.mission(pool, mission_id)
+    assert mission is not None
+    return mission.days_used, mission.days_awaiting_review, mission.days_delivered
+
+
+async def _shown_as_stored(pool: asyncpg.Pool, changed: Mission) -> bool:
+    """A command's response (the mission its handler returns) is, byte for byte, the mission read back."""
+    shown = await views.the_mission(pool, changed)
+    return shown.model_dump_json() == (await views.mission(pool, changed.id)).model_dump_json()
+
+
 async def test_a_mission_from_convention_to_closure(pool: asyncpg.Pool) -> None:
     mission_id = await _signed_mission(pool)
+    assert await _day_counts(pool, mission_id) == (0, 0, 0)  # no day yet
     days = [await app.COMMANDS.handle(pool, _log(mission_id, d)) for d in ("2026-05-04", "2026-05-05", "2026-06-02")]
     assert days[0].competence == "sales"  # the mission's, when the partner names none
+    assert await _day_counts(pool, mission_id) == (3, 3, 0)
     confirmed = await app.COMMANDS.handle(pool, c.ConfirmDay(party=HOST, mission_id=mission_id, day_id=days[0].id))
     assert confirmed.status == "confirmed"
     await app.COMMANDS.handle(pool, c.ConfirmDay(party=HOST, mission_id=mission_id, day_id=days[1].id))
@@ -173,9 +193,11 @@ async def test_a_mission_from_convention_to_closure(pool: asyncpg.Pool) -> None:
         pool, c.DisputeDay(party=HOST, mission_id=mission_id, day_id=days[2].id, dispute=dispute)
     )
     assert disputed.status == "disputed"
+    assert await _day_counts(pool, mission_id) == (2, 0, 2)  # the disputed day gives its budget back
     closure = c.Closure.model_validate({"closed_on": "2026-07-01", "satisfaction": 4, "comment": "Useful."})
     closed = await app.COMMANDS.handle(pool, c.CloseMission(party=HOST, mission_id=mission_id, closure=closure))
     assert closed.closed_on == date(2026, 7, 1)
+    assert await _shown_as_stored(pool, closed)
     assert await _outbox(pool) == [
         "opened",
         "convention_signed",
@@ -195,6 +217,18 @@ async def test_a_mission_from_convention_to_closure(pool: asyncpg.Pool) -> None:
     assert reason == "Visit cancelled."
 
 
+async def test_the_days_of_a_mission(pool: asyncpg.Pool) -> None:
+    mission_id = await _signed_mission(pool)
+    assert await views.days(pool, mission_id) == []
+    logged = await app.COMMANDS.handle(pool, _log(mission_id, "2026-05-04", 0.5))
+    assert [(d["day_id"], d["days"], d["status"]) for d in await views.days(pool, mission_id)] == [
+        (logged.id, Decimal("0.5"), "logged")
+    ]
+    unknown = uuid4()
+    with pytest.raises(NotFound, match=f"^no mission {unknown}$"):
+        await views.days(pool, unknown)
+
+
 async def test_a_convention_drawn_up_unsigned_is_signed_later(pool: asyncpg.Pool) -> None:
     mission_id = await _mission(pool)
     terms = c.ConventionTerms.model_validate(
@@ -202,10 +236,12 @@ async def test_a_convention_drawn_up_unsigned_is_signed_later(pool: asyncpg.Pool
     )
     drawn = await app.COMMANDS.handle(pool, c.DrawUpConvention(mission_id=mission_id, terms=terms))
     assert drawn.convention is not None and drawn.convention.signed_on is None
+    assert await _shown_as_stored(pool, drawn)
     assert await _outbox(pool) == ["opened"]
     signature = c.Signature.model_validate({"signed_on": "2026-03-30"})
     signed = await app.COMMANDS.handle(pool, c.SignConvention(mission_id=mission_id, signature=signature))
     assert signed.convention is not None and signed.convention.signed_on == date(2026, 3, 30)
+    assert await _shown_as_stored(pool, signed)
     assert await _outbox(pool) == ["opened", "convention_signed"]
 
 
@@ -236,6 +272,8 @@ async def test_a_refused_mission_command_changes_nothing_and_emits_nothing(
     await _refused(
         pool, database_url, c.ConfirmDay(party=HOST, mission_id=mission_id, day_id=uuid4()), NotFound, "no day"
     )
+    unknown_day = c.ConfirmDay(party=LENDER, mission_id=mission_id, day_id=uuid4())
+    await _refused(pool, database_url, unknown_day, Forbidden, "only the host firm")  # who, before which day
     closure = c.Closure.model_validate({"closed_on": "2026-07-01", "satisfaction": 5})
     await _refused(
         pool,
@@ -254,6 +292,8 @@ async def test_a_refused_mission_command_changes_nothing_and_emits_nothing(
     )
     await app.COMMANDS.handle(pool, c.CloseMission(party=HOST, mission_id=mission_id, closure=closure))
     await _refused(pool, database_url, _log(mission_id, "2026-07-02"), Conflict, "was closed")
+    reviewed_again = c.ConfirmDay(party=HOST, mission_id=mission_id, day_id=day.id)
+    await _refused(pool, database_url, reviewed_again, Conflict, "was closed")
 
 
 async def test_the_same_key_runs_a_command_once(pool: asyncpg.Pool) -> None:
@@ -310,6 +350,29 @@ def _granted(amount_cents: int) -> AdvanceGranted:
         granted_at=APPROVED_AT,
         amount_cents=amount_cents,
     )
+
+
+async def test_listed_advances_each_have_their_own_schedule(pool: asyncpg.Pool) -> None:
+    for amount in (900_000, 1_000_000, 500_000):
+        await _receive(pool, _granted(amount))
+    first, second, undisbursed = [r["id"] for r in await pool.fetch("SELECT id FROM advances ORDER BY amount_cents")]
+    for advance_id, installments in ((second, 3), (first, 2)):
+        terms = c.Disbursement.model_validate(
+            {"disbursed_on": "2026-04-01", "installments": installments, "first_due_on": "2026-10-01"}
+        )
+        await app.COMMANDS.handle(pool, c.DisburseAdvance(advance_id=advance_id, disbursement=terms))
+    listed = {
+        a.id: [(str(i.due_on), i.amount_cents) for i in a.installments]
+        for a in await advance_store.list_advances(pool, None)
+    }
+    assert listed == {
+        first: [("2026-10-01", 250_000), ("2026-11-01", 250_000)],
+        second: [("2026-10-01", 300_000), ("2026-11-01", 300_000), ("2026-12-01", 300_000)],
+        undisbursed: [],
+    }
+    for advance_id, schedule in listed.items():
+        one = await advance_store.advance(pool, advance_id)
+        assert one is not None and [(str(i.due_on), i.amount_cents) for i in one.installments] == schedule
 
 
 async def test_an_advance_is_disbursed_repaid_and_written_off(pool: asyncpg.Pool, database_url: str) -> None:
@@ -380,7 +443,10 @@ async def test_a_guidance_track_to_a_surviving_business(pool: asyncpg.Pool, data
         return c.RecordOutcome(application_id=track, outcome=c.ParticipantOutcome.model_validate(values))
 
     await _refused(pool, database_url, outcome(), Rejected, "needs the new firm's firm_id and created_on")
-    await _refused(pool, database_url, outcome(firm_id="BE0403170702", created_on="2025-08-20"), Rejected, "valid")
+    invalid = outcome(firm_id="BE0403170702", created_on="2025-08-20")  # a wrong check digit
+    await _refused(
+        pool, database_url, invalid, Rejected, "firm_id is not a valid SIREN, SIRET or Belgian enterprise number"
+    )
     recorded = await app.COMMANDS.handle(pool, outcome(created_on="2025-08-20"))
     assert recorded.outcome == "firm_created"
     await _refused(pool, database_url, outcome(created_on="2025-08-20"), Conflict, "already has its outcome")

@@ -143,6 +143,8 @@ def test_guidance_outcomes_and_survival_checks() -> None:
         Track(uuid4(), "basse-meuse", date(2026, 3, 1), outcome="left_programme").check_session(date(2026, 4, 1))
     business = Business("BE0403170701", uuid4(), "basse-meuse", date(2026, 8, 20), frozenset({1}))
     business.check_survival(2, date(2028, 8, 20))
+    reported = business.report_survival(2, True, date(2028, 8, 20))
+    assert (reported.firm_id, reported.years, reported.active) == ("BE0403170701", 2, True)
     with pytest.raises(Conflict, match="already reported"):
         business.check_survival(1, date(2027, 9, 1))
     with pytest.raises(Rejected, match="is due on 2029-08-20"):
@@ -169,7 +171,7 @@ def test_changes_return_the_events_they_raise() -> None:
     assert Mission.open(uuid4(), project, Decimal(3), None, 12)[1].window_ends_on == date(2027, 4, 14)
     day, logged = _mission().log_day(LENDER, uuid4(), date(2026, 6, 1), Decimal("0.5"), None, Decimal(0))
     assert (day.competence, logged.competence, logged.days) == ("sales", "sales", 0.5)
-    _, disputed = _mission().review_day(HOST, day, "Visit cancelled.")
+    _, disputed = _mission().review_day(day, "Visit cancelled.")
     assert disputed.TYPE.endswith("day_disputed.v1") and disputed.reason == "Visit cancelled."
     _, closed = _mission(days_delivered=Decimal(2)).close(HOST, date(2027, 4, 30), 4)
     assert (closed.days_delivered, closed.satisfaction) == (2, 4)

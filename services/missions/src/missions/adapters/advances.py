@@ -39,21 +39,31 @@ _ADVANCE = """
 """
 
 
-async def _installments(conn: Conn, advance_id: UUID) -> tuple[Installment, ...]:
+async def _installments(conn: Conn, advance_ids: list[UUID]) -> dict[UUID, tuple[Installment, ...]]:
+    """The schedules of the advances, in one query (none for an advance not disbursed)."""
     rows = await conn.fetch(
-        "SELECT due_on, amount_cents FROM advance_installments WHERE advance_id = $1 ORDER BY seq", advance_id
+        "SELECT advance_id, due_on, amount_cents FROM advance_installments "
+        "WHERE advance_id = ANY($1::uuid[]) ORDER BY advance_id, seq",
+        advance_ids,
     )
-    return tuple(Installment(**dict(r)) for r in rows)
+    schedules: dict[UUID, list[Installment]] = {}
+    for r in rows:
+        schedules.setdefault(r["advance_id"], []).append(Installment(r["due_on"], r["amount_cents"]))
+    return {advance_id: tuple(schedule) for advance_id, schedule in schedules.items()}
 
 
-async def _advance(conn: Conn, row: Any) -> tuple[Advance, Journey]:
-    values, journey = with_journey(row)
-    return Advance(**values, installments=await _installments(conn, values["id"])), journey
+async def _advances(conn: Conn, rows: list[Any]) -> list[tuple[Advance, Journey]]:
+    schedules = await _installments(conn, [r["id"] for r in rows])
+    advances = []
+    for row in rows:
+        values, journey = with_journey(row)
+        advances.append((Advance(**values, installments=schedules.get(values["id"], ())), journey))
+    return advances
 
 
 async def advance(conn: Conn, advance_id: UUID) -> Advance | None:
     row = await conn.fetchrow(f"{_ADVANCE} WHERE a.id = $1", advance_id)
-    return (await _advance(conn, row))[0] if row else None
+    return (await _advances(conn, [row]))[0][0] if row else None
 
 
 async def advance_for_update(conn: asyncpg.Connection, advance_id: UUID) -> tuple[Advance, Journey] | None:
@@ -61,14 +71,14 @@ async def advance_for_update(conn: asyncpg.Connection, advance_id: UUID) -> tupl
     if not await conn.fetchval("SELECT true FROM advances WHERE id = $1 FOR UPDATE", advance_id):
         return None
     row = await conn.fetchrow(f"{_ADVANCE} WHERE a.id = $1", advance_id)  # read after the lock (missions.adapters)
-    return await _advance(conn, row)
+    return (await _advances(conn, [row]))[0]
 
 
 async def list_advances(conn: Conn, application_id: UUID | None) -> list[Advance]:
     rows = await conn.fetch(
         f"{_ADVANCE} WHERE $1::uuid IS NULL OR a.application_id = $1 ORDER BY a.granted_at", application_id
     )
-    return [(await _advance(conn, r))[0] for r in rows]
+    return [advance for advance, _ in await _advances(conn, rows)]
 
 
 async def save_disbursement(conn: Conn, advance: Advance) -> None:

@@ -74,14 +74,14 @@ async def set_window_months(conn: Conn, territory: str, months: int) -> None:
 _MISSION = """
     SELECT m.id, m.application_id, p.territory, p.firm_id, m.partner_id, m.competence, m.days_budget,
            coalesce(p.approved_on, m.opened_at::date) AS approved_on, m.window_ends_on, m.closed_on,
-           m.expert_id, m.starts_on, m.ends_on, m.signed_on,
-           coalesce((SELECT sum(days) FROM mission_days d WHERE d.mission_id = m.id AND d.status <> 'disputed'), 0)
-               AS days_used,
-           (SELECT count(*) FROM mission_days d WHERE d.mission_id = m.id AND d.status = 'logged')::int
-               AS days_awaiting_review,
-           coalesce((SELECT sum(days) FROM mission_days d WHERE d.mission_id = m.id AND d.status = 'confirmed'), 0)
-               AS days_delivered
+           m.expert_id, m.starts_on, m.ends_on, m.signed_on, d.days_used, d.days_awaiting_review, d.days_delivered
     FROM missions m JOIN projects p USING (application_id)
+    LEFT JOIN LATERAL (  -- the mission's days in one pass (an aggregate gives one row, days or none)
+        SELECT coalesce(sum(md.days) FILTER (WHERE md.status <> 'disputed'), 0) AS days_used,
+               (count(*) FILTER (WHERE md.status = 'logged'))::int AS days_awaiting_review,
+               coalesce(sum(md.days) FILTER (WHERE md.status = 'confirmed'), 0) AS days_delivered
+        FROM mission_days md WHERE md.mission_id = m.id
+    ) d ON true
 """
 
 

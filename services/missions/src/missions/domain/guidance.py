@@ -118,11 +118,10 @@ class Business:
         if checked_on < due:
             raise Rejected(f"the {years}-year check of {self.firm_id} is due on {due}, not before")
 
-    def report_survival(
-        self, years: Literal[1, 2, 3], active: bool, checked_on: date
-    ) -> tuple[Business, BusinessSurvivalReported]:
+    def report_survival(self, years: Literal[1, 2, 3], active: bool, checked_on: date) -> BusinessSurvivalReported:
+        """The check's event; the caller stores the check (the business is read again with it)."""
         self.check_survival(years, checked_on)
-        return replace(self, checked_years=self.checked_years | {years}), BusinessSurvivalReported(
+        return BusinessSurvivalReported(
             territory=self.territory,
             application_id=self.application_id,
             firm_id=self.firm_id,

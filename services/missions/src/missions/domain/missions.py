@@ -3,7 +3,6 @@ logged by the partner and confirmed or disputed by the host firm, closure."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -192,14 +191,14 @@ class Mission:
         )
 
     def check_review(self, party: Party) -> None:
+        """Who may review a day, and when: the host firm, on an open mission. Checked before the
+        day is looked up: a refused party is refused whether the day exists or not."""
         self._check_open()
         self._check_host(party, "confirm or dispute a day")
 
-    def review_day(
-        self, party: Party, day: Day, reason: str | None
-    ) -> tuple[Day, MissionDayConfirmed | MissionDayDisputed]:
-        """The host firm confirms a day (no `reason`) or disputes it (with its reason)."""
-        self.check_review(party)
+    def review_day(self, day: Day, reason: str | None) -> tuple[Day, MissionDayConfirmed | MissionDayDisputed]:
+        """The host firm confirms a day (no `reason`) or disputes it (with its reason), once
+        `check_review` has passed for it."""
         reviewed = day.review("confirmed" if reason is None else "disputed")
         common = {
             "territory": self.territory,
@@ -247,15 +246,15 @@ class Mission:
 
 
 def opened_on_approval(
-    project: Project, approval: ProjectApproved, window_months: int | None, new_id: Callable[[], UUID] = uuid4
+    project: Project, approval: ProjectApproved, window_months: int | None
 ) -> list[tuple[Mission, MissionOpened]]:
     """One mission per assigned partner and competence; one without a partner for a 1.0
     approval (skill days but no partners); none without skill days."""
     if approval.partners:
-        return [Mission.open(new_id(), project, Decimal(str(a.days)), a, window_months) for a in approval.partners]
+        return [Mission.open(uuid4(), project, Decimal(str(a.days)), a, window_months) for a in approval.partners]
     if approval.skill_days_contracted > 0:
         days = Decimal(str(approval.skill_days_contracted))
-        return [Mission.open(new_id(), project, days, None, window_months)]
+        return [Mission.open(uuid4(), project, days, None, window_months)]
     return []
 
 

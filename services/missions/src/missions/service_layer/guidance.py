@@ -66,6 +66,6 @@ async def report_survival(uow: UnitOfWork, command: ReportSurvival) -> None:
     journey.tag(business.application_id)
     check = command.check
     with uow.journey("missions survival check", stored):
-        _checked, event = business.report_survival(check.years, check.active, check.checked_on)
+        event = business.report_survival(check.years, check.active, check.checked_on)
         await repository.add_survival_check(uow.conn, firm_id, check.years, check.active, check.checked_on)
         uow.emit(event)

@@ -3,6 +3,7 @@ window; conventions, days and their review, closure."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from uuid import UUID, uuid4
 
@@ -11,7 +12,7 @@ from alize_chassis.errors import NotFound
 from alize_chassis.unit_of_work import UnitOfWork
 from alize_chassis.wire import Received
 from alize_contracts import ProjectApproved
-from alize_contracts.events import ProjectAmended
+from alize_contracts.events import MissionOpened, ProjectAmended
 
 from missions.adapters import Journey
 from missions.adapters import missions as repository
@@ -31,6 +32,13 @@ from missions.domain.projects import Project
 # --- the committee's decisions (incoming events) ------------------------------------------
 
 
+async def _open(uow: UnitOfWork, opened: Iterable[tuple[Mission, MissionOpened]]) -> None:
+    """Store the missions opened and emit their MissionOpened, in order."""
+    for mission, event in opened:
+        await repository.open_mission(uow.conn, mission)
+        uow.emit(event)
+
+
 async def open_missions(uow: UnitOfWork, event: ProjectApproved, _: Received) -> None:
     """The approved project, and its missions (one per assigned partner and competence)."""
     journey.tag(event.application_id)
@@ -38,9 +46,7 @@ async def open_missions(uow: UnitOfWork, event: ProjectApproved, _: Received) ->
     if not await repository.add_project(uow.conn, project, journey.current_context()):
         return
     window = await repository.window_months(uow.conn, project.territory)
-    for mission, opened in opened_on_approval(project, event, window):
-        await repository.open_mission(uow.conn, mission)
-        uow.emit(opened)
+    await _open(uow, opened_on_approval(project, event, window))
 
 
 async def amend_missions(uow: UnitOfWork, event: ProjectAmended, _: Received) -> None:
@@ -49,17 +55,15 @@ async def amend_missions(uow: UnitOfWork, event: ProjectAmended, _: Received) ->
     found = await repository.project(uow.conn, event.application_id)
     if found is None:  # the approval comes first on the same partition; a stray amendment is ignored
         return
-    project, _journey = found
+    project = found[0]  # not its stored journey: the events go out in the consumer's span, as on approval
+    window = await repository.window_months(uow.conn, project.territory)
     for assignment in event.partners:
         days = Decimal(str(assignment.days))
         mission = await repository.assigned_mission_for_update(
             uow.conn, event.application_id, assignment.partner_id, assignment.competence
         )
         if mission is None:
-            window = await repository.window_months(uow.conn, project.territory)
-            opened, opened_event = Mission.open(uuid4(), project, days, assignment, window)
-            await repository.open_mission(uow.conn, opened)
-            uow.emit(opened_event)
+            await _open(uow, [Mission.open(uuid4(), project, days, assignment, window)])
             continue
         amended, amended_event = mission.amend(days, event.session_id)
         await repository.save_budget(uow.conn, amended)
@@ -131,7 +135,7 @@ async def _review_day(uow: UnitOfWork, party: Party, mission_id: UUID, day_id: U
         day = await repository.day_for_update(uow.conn, mission_id, day_id)
         if day is None:
             raise NotFound(f"no day {day_id} on mission {mission_id}")
-        reviewed, event = mission.review_day(party, day, reason)
+        reviewed, event = mission.review_day(day, reason)
         await repository.save_review(uow.conn, reviewed, reason)
         uow.emit(event)
     return reviewed
