@@ -8,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 from alize_chassis.errors import NotFound
+from alize_contracts.events import DecisionCounts
 from pydantic import BaseModel, Field
 
 from committee.adapters import docket, funds, partners, sessions
@@ -69,20 +70,13 @@ async def session(conn: Conn, session_id: UUID) -> SessionView:
     return session_view(await _session(conn, session_id))
 
 
-class DecisionCounts(BaseModel):
-    approved: int
-    rejected: int
-    deferred: int
-    amended: int
-
-
 class SessionDecided(BaseModel):
     session_id: UUID
     decisions: DecisionCounts
 
 
 async def the_decisions(_: Conn, held: Held) -> SessionDecided:
-    return SessionDecided(session_id=held.session.id, decisions=DecisionCounts(**held.counts))
+    return SessionDecided(session_id=held.session.id, decisions=held.event.decisions)
 
 
 # --- the docket ------------------------------------------------------------------------

@@ -137,7 +137,7 @@ async def test_a_session_approves_rejects_and_defers_and_raises_every_fact(netwo
         {"application_id": deferred, "outcome": "defer", "reason": "Forecast missing."},
     )
 
-    assert held.counts == {"approved": 1, "rejected": 1, "deferred": 1, "amended": 0}
+    assert held.event.decisions.model_dump() == {"approved": 1, "rejected": 1, "deferred": 1, "amended": 0}
     assert held.session.held_at is not None
     pool = network.pool
     assert await _outbox(pool) == [
@@ -166,7 +166,7 @@ async def test_an_approved_project_is_amended_in_a_later_session(network: Networ
 
     held = await network.decide(await network.session(), amend(application, partner_id, days=2))
 
-    assert held.counts == {"approved": 0, "rejected": 0, "deferred": 0, "amended": 1}
+    assert held.event.decisions.model_dump() == {"approved": 0, "rejected": 0, "deferred": 0, "amended": 1}
     assert await _outbox(network.pool) == ["joined", "competence_offered", "approved", "held", "amended", "held"]
     row = await network.pool.fetchrow("SELECT status, skill_days FROM docket WHERE application_id = $1", application)
     assert (row["status"], row["skill_days"]) == ("approved", 5)

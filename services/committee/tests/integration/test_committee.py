@@ -184,6 +184,8 @@ async def test_a_session_decides_its_agenda_and_publishes_every_fact(world: Worl
     )
     assert response.status_code == 201, response.text
     assert response.json()["decisions"] == {"approved": 1, "rejected": 1, "deferred": 1, "amended": 0}
+    counts = '"decisions":{"approved":1,"rejected":1,"deferred":1,"amended":0}'
+    assert response.text == f'{{"session_id":"{session_id}",{counts}}}'  # the body, byte for byte (keys in order)
 
     events = await fetch(database_url, "committee", "SELECT type, payload FROM outbox ORDER BY seq")
     assert [e["type"].rsplit(".", 2)[-2] for e in events] == [  # type: ignore[union-attr]

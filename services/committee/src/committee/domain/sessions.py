@@ -29,8 +29,6 @@ from committee.domain.funds import AdvanceFund, CallBudget
 from committee.domain.members import Member
 from committee.domain.partners import Capacity, check_competence
 
-KINDS = ("approved", "rejected", "deferred", "amended")
-
 
 @dataclass(frozen=True)
 class Vote:
@@ -157,11 +155,10 @@ class Decided:
 
 @dataclass(frozen=True)
 class Held:
-    """A session held: its decisions, their counts, and the event that says so."""
+    """A session held: its decisions, and the event that says so (with their counts by kind)."""
 
     session: Session
     decisions: tuple[Decided, ...]
-    counts: dict[str, int]
     event: CommitteeSessionHeld
 
 
@@ -240,7 +237,6 @@ class Session:
             events = tuple(decided.decision_events(vote.outcome, self.id))
             decisions.append(Decided(decided, vote.outcome, vote.voters, events))
         counted = Counter(d.kind for d in decisions)
-        counts = {kind: counted[kind] for kind in KINDS}
         held = replace(self, held_at=at)
         event = CommitteeSessionHeld(
             territory=self.territory,
@@ -248,6 +244,6 @@ class Session:
             held_on=self.held_on,
             quorum=self.quorum,
             members_present=len(self.member_ids),
-            decisions=DecisionCounts(**counts),
+            decisions=DecisionCounts.model_validate({kind: counted[kind] for kind in DecisionCounts.model_fields}),
         )
-        return Held(held, tuple(decisions), counts, event)
+        return Held(held, tuple(decisions), event)
