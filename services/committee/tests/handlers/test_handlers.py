@@ -112,6 +112,11 @@ def amend(application_id: UUID, partner_id: UUID, days: float = 2) -> dict[str, 
     }
 
 
+def _juggling(decision: dict[str, Any]) -> dict[str, Any]:
+    """The decision with its partners' days in a competence outside the catalogue."""
+    return {**decision, "partners": [{**p, "competence": "juggling"} for p in decision["partners"]]}
+
+
 async def _outbox(pool: asyncpg.Pool) -> list[str]:
     return [r["type"].rsplit(".", 2)[-2] for r in await pool.fetch("SELECT type FROM outbox ORDER BY seq")]
 
@@ -190,6 +195,12 @@ async def test_refusals_change_nothing_and_emit_nothing(network: Network, databa
         ([approve(application, None, days=0, advance=1_000_001)], Rejected, "revolving fund of indre"),
         ([approve(application, small, days=3)], Rejected, "has 2.0 of 2.0 days of 'sales' left"),
         ([approve(application, uuid4(), days=1)], Rejected, "is not a known partner company"),
+        (
+            [approve(other, partner_id, days=1), _juggling(approve(application, partner_id, days=1))],
+            Rejected,
+            r"^decisions\[1\]: the competence 'juggling' is not in the catalogue",
+        ),
+        ([_juggling(amend(approved_earlier, partner_id))], Rejected, "'juggling' is not in the catalogue"),
         ([{**approve(application, partner_id, days=1), "partners": []}], Rejected, "need partner companies"),
         ([approve(ineligible, partner_id)], Rejected, "screened ineligible"),
         ([approve(uuid4(), partner_id)], NotFound, "not on the committee's docket"),

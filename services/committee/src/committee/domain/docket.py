@@ -14,15 +14,22 @@ from alize_chassis.errors import Conflict, Rejected
 from alize_contracts import Event, Jobs, ProjectApproved, ProjectRejected
 from alize_contracts.events import AdvanceGranted, PartnerAssignment, ProjectAmended, ProjectDeferred
 
+from committee.domain.partners import check_competence
+
 Status = Literal["pending", "approved", "rejected", "deferred", "withdrawn"]
 DECIDABLE: tuple[Status, ...] = ("pending", "deferred")
 
 
 @dataclass(frozen=True)
 class Assignment:
+    """Days of a partner company's competence (one of the catalogue's) assigned to a project."""
+
     partner_id: UUID
     competence: str
     days: Decimal
+
+    def __post_init__(self) -> None:
+        check_competence(self.competence)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from committee.domain.docket import (
 )
 from committee.domain.funds import AdvanceFund, CallBudget
 from committee.domain.members import Member
-from committee.domain.partners import Capacity, check_competence
+from committee.domain.partners import Capacity
 
 
 @dataclass(frozen=True)
@@ -126,10 +126,6 @@ class Resources:
         fund = self.fund.grant(advance) if advance and self.fund is not None else self.fund
         capacities = dict(self.capacities)
         for assignment in outcome.partners:
-            check_competence(
-                assignment.competence,
-                "a partner assignment names a competence outside the catalogue (GET /competences on intake)",
-            )
             if assignment.partner_id not in self.partners:
                 raise Rejected(f"partner {assignment.partner_id} is not a known partner company")
             key = (assignment.partner_id, assignment.competence)
