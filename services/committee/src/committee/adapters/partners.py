@@ -84,7 +84,8 @@ async def capacities(conn: Conn, wanted: Collection[tuple[UUID, str]], year: int
     return {(r["partner_id"], r["competence"]): Capacity(year=year, **dict(r)) for r in rows}
 
 
-async def offers(conn: Conn, year: int) -> list[Offer]:
+async def offers(conn: Conn, year: int, competences: Collection[str]) -> list[Offer]:
+    """The partners' offers in `year` of one of `competences` with days left (those a suggestion keeps)."""
     rows = await conn.fetch(
         """
         SELECT p.id AS partner_id, p.company_name,
@@ -92,11 +93,13 @@ async def offers(conn: Conn, year: int) -> list[Offer]:
                o.competence, o.offered - coalesce(a.assigned, 0) AS remaining_days
         FROM partners p
         JOIN (SELECT partner_id, competence, sum(capacity_days) AS offered FROM partner_competences
-              WHERE year = $1 GROUP BY partner_id, competence) o ON o.partner_id = p.id
+              WHERE year = $1 AND competence = ANY($2) GROUP BY partner_id, competence) o ON o.partner_id = p.id
         LEFT JOIN (SELECT partner_id, competence, sum(days) AS assigned FROM assignments
-                   WHERE year = $1 GROUP BY partner_id, competence) a
+                   WHERE year = $1 AND competence = ANY($2) GROUP BY partner_id, competence) a
                ON a.partner_id = p.id AND a.competence = o.competence
+        WHERE o.offered - coalesce(a.assigned, 0) > 0
         """,
         year,
+        list(competences),
     )
     return [Offer(**{**dict(r), "territories": frozenset(r["territories"])}) for r in rows]
