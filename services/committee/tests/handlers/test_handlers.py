@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -176,6 +176,16 @@ async def test_an_approved_project_is_amended_in_a_later_session(network: Networ
     row = await network.pool.fetchrow("SELECT status, skill_days FROM docket WHERE application_id = $1", application)
     assert (row["status"], row["skill_days"]) == ("approved", 5)
     assert await network.pool.fetchval("SELECT days FROM assignments WHERE application_id = $1", application) == 5
+    # The docket keeps the approval's time; the history and the event carry the amendment's.
+    history = await network.pool.fetch(
+        "SELECT outcome, decided_at FROM decisions WHERE application_id = $1 ORDER BY decided_at", application
+    )
+    assert [r["outcome"] for r in history] == ["approved", "amended"]
+    assert history[0]["decided_at"] < history[1]["decided_at"]
+    docket_at = await network.pool.fetchval("SELECT decided_at FROM docket WHERE application_id = $1", application)
+    assert docket_at == history[0]["decided_at"]
+    amended_at = await network.pool.fetchval("SELECT payload->>'decided_at' FROM outbox WHERE type LIKE '%amended%'")
+    assert datetime.fromisoformat(amended_at) == history[1]["decided_at"]
 
 
 async def test_refusals_change_nothing_and_emit_nothing(network: Network, database_url: str) -> None:

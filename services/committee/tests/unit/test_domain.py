@@ -5,6 +5,7 @@ from uuid import UUID, uuid4
 
 import pytest
 from alize_chassis.errors import Conflict, Rejected
+from alize_contracts.events import ProjectAmended
 from committee.domain.docket import Amendment, Approval, Assignment, Deferral, DocketEntry, Rejection
 from committee.domain.funds import AdvanceFund, CallBudget
 from committee.domain.members import Member
@@ -122,6 +123,10 @@ def test_only_an_approved_project_is_amended() -> None:
     with pytest.raises(Conflict, match="only an approved project can be amended"):
         _entry().check_decidable("indre", amendment)
     assert _entry(status="approved").decide(amendment, NOW).status == "approved"
+    approved = _entry(status="approved", decided_at=datetime(2026, 1, 20, tzinfo=UTC))
+    assert approved.decide(amendment, NOW) == approved  # still as its approval left it
+    (amended,) = approved.decision_events(amendment, uuid4(), NOW)
+    assert isinstance(amended, ProjectAmended) and amended.decided_at == NOW
     with pytest.raises(Rejected, match="additional days to partner companies"):
         _entry(status="approved").decide(Amendment(()), NOW)
 

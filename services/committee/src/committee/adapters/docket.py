@@ -123,9 +123,7 @@ async def save_decisions(conn: Conn, decisions: Sequence[Decided], session: Sess
             rejection = reason if isinstance(outcome, Rejection) else None
             decided.append((entry.application_id, entry.status, entry.decided_at, days, advance, rejection))
         voters = list(decision.voters)
-        history.append(
-            (entry.application_id, session.id, decision.kind, entry.decided_at, voters, days, advance, reason)
-        )
+        history.append((entry.application_id, session.id, decision.kind, decision.at, voters, days, advance, reason))
         year = session.held_on.year
         assigned += [(entry.application_id, a.partner_id, a.competence, year, a.days) for a in partners]
     statements = [

@@ -112,24 +112,25 @@ class DocketEntry:
             )
 
     def decide(self, outcome: Outcome, at: datetime) -> DocketEntry:
+        """The entry once `outcome` is decided `at`; an amendment leaves it as its approval did
+        (approved, decided when it was approved)."""
+        if isinstance(outcome, Amendment):
+            return self
         status: Status = "deferred"
         if isinstance(outcome, Approval):
             _check_approval(self, outcome)
             status = "approved"
         elif isinstance(outcome, Rejection):
             status = "rejected"
-        elif isinstance(outcome, Amendment):
-            status = "approved"
         return replace(self, status=status, decided_at=at)
 
-    def decision_events(self, outcome: Outcome, session_id: UUID) -> list[Event]:
-        """The events of this (decided) entry's `outcome` at session `session_id`."""
-        assert self.decided_at is not None
+    def decision_events(self, outcome: Outcome, session_id: UUID, at: datetime) -> list[Event]:
+        """The events of this (decided) entry's `outcome`, decided `at` by session `session_id`."""
         common: dict[str, Any] = {
             "territory": self.territory,
             "application_id": self.application_id,
             "programme": self.programme,
-            "decided_at": self.decided_at,
+            "decided_at": at,
             "session_id": session_id,
         }
         if isinstance(outcome, Approval):
@@ -153,7 +154,7 @@ class DocketEntry:
                         firm_id=self.firm_id,
                         call_id=self.call_id,
                         session_id=session_id,
-                        granted_at=self.decided_at,
+                        granted_at=at,
                         amount_cents=outcome.advance_amount_cents,
                     )
                 )

@@ -139,9 +139,11 @@ class Resources:
 @dataclass(frozen=True)
 class Decided:
     entry: DocketEntry
-    """The entry's new state."""
+    """The entry's new state (an amendment leaves it as its approval did: see DocketEntry.decide)."""
     outcome: Outcome
     voters: tuple[UUID, ...]
+    at: datetime
+    """When the session decided: the decision's time in the history and in its events."""
     events: tuple[Event, ...]
 
     @property
@@ -230,8 +232,8 @@ class Session:
             self.check_vote(entry, vote.outcome, vote.voters, members)
             decided = entry.decide(vote.outcome, at)
             resources = resources.draw(entry, vote.outcome)
-            events = tuple(decided.decision_events(vote.outcome, self.id))
-            decisions.append(Decided(decided, vote.outcome, vote.voters, events))
+            events = tuple(decided.decision_events(vote.outcome, self.id, at))
+            decisions.append(Decided(decided, vote.outcome, vote.voters, at, events))
         counted = Counter(d.kind for d in decisions)
         held = replace(self, held_at=at)
         event = CommitteeSessionHeld(
