@@ -28,12 +28,17 @@ async def add_partner(conn: Conn, partner: Partner, contact: dict[str, Any] | No
     )
 
 
-async def partner_site(conn: Conn, partner_id: UUID, site_id: UUID) -> str | None:
-    """The site's territory, if the site is the partner's."""
-    territory: str | None = await conn.fetchval(
-        "SELECT territory FROM partner_sites WHERE id = $1 AND partner_id = $2", site_id, partner_id
+async def partner_with_site(conn: Conn, partner_id: UUID, site_id: UUID) -> tuple[str, bool] | None:
+    """The partner's territory and whether `site_id` is one of its sites; None: no such partner."""
+    row = await conn.fetchrow(
+        """
+        SELECT territory, EXISTS (SELECT 1 FROM partner_sites s WHERE s.id = $2 AND s.partner_id = p.id) AS site
+        FROM partners p WHERE id = $1
+        """,
+        partner_id,
+        site_id,
     )
-    return territory
+    return (row["territory"], row["site"]) if row else None
 
 
 async def partner_territory(conn: Conn, partner_id: UUID) -> str | None:
