@@ -14,6 +14,7 @@ from committee.domain.sessions import Session
 
 NOW = datetime(2026, 4, 14, 16, tzinfo=UTC)
 PARTNER = uuid4()
+DECISION = Rejection("out of scope")  # any outcome but an amendment
 
 
 def _entry(**overrides: Any) -> DocketEntry:
@@ -38,20 +39,20 @@ def test_outcomes_set_the_status() -> None:
     assert _entry().decide(Rejection("out of scope"), NOW).status == "rejected"
     deferred = _entry().decide(Deferral("forecast missing"), NOW)
     assert deferred.status == "deferred"
-    deferred.check_decidable("indre")  # a deferred project comes back to a later session
+    deferred.check_decidable("indre", DECISION)  # a deferred project comes back to a later session
 
 
 def test_what_cannot_be_decided() -> None:
     with pytest.raises(Conflict, match="already rejected"):
-        _entry(status="rejected").check_decidable("indre")
+        _entry(status="rejected").check_decidable("indre", DECISION)
     with pytest.raises(Conflict, match="withdrawn"):
-        _entry(status="withdrawn").check_decidable("indre")
+        _entry(status="withdrawn").check_decidable("indre", DECISION)
     with pytest.raises(Conflict, match="not been screened"):
-        _entry(eligible=None).check_decidable("indre")
+        _entry(eligible=None).check_decidable("indre", DECISION)
     with pytest.raises(Rejected, match="screened ineligible: Headcount too high."):
-        _entry(eligible=False, screening_reasons=("Headcount too high.",)).check_decidable("indre")
+        _entry(eligible=False, screening_reasons=("Headcount too high.",)).check_decidable("indre", DECISION)
     with pytest.raises(Rejected, match="belongs to indre, not to gard-cevennes"):
-        _entry().check_decidable("gard-cevennes")
+        _entry().check_decidable("gard-cevennes", DECISION)
 
 
 def test_an_approval_assigns_partners_for_exactly_its_skill_days() -> None:

@@ -91,7 +91,7 @@ class DocketEntry:
     decided_at: datetime | None = None
     baseline_headcount: int | None = None
 
-    def check_decidable(self, territory: str, outcome: Outcome | None = None) -> None:
+    def check_decidable(self, territory: str, outcome: Outcome) -> None:
         if self.territory != territory:
             raise Rejected(f"application {self.application_id} belongs to {self.territory}, not to {territory}")
         if isinstance(outcome, Amendment):
