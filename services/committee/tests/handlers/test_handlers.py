@@ -20,9 +20,10 @@ from committee import app
 from committee.domain import commands as c
 from devstack.commands_testing import service_database, state_of
 
+from services.committee.tests.conftest import FIRM
+
 MIGRATIONS = Path(app.__file__).parent / "migrations"
 TERRITORY = "indre"
-FIRM = "404833048"
 HANDLERS = policies("committee", app.SUBSCRIPTIONS)
 
 

@@ -17,8 +17,9 @@ from committee.settings import CommitteeSettings
 from devstack.infra import Infra
 from devstack.testing import count, eventually, fetch, publish_event, running
 
+from services.committee.tests.conftest import FIRM
+
 pytestmark = pytest.mark.infra
-FIRM = "404833048"
 
 
 @pytest.fixture
