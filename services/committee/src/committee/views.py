@@ -8,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 from alize_chassis.errors import NotFound
+from alize_contracts.events import DecisionCounts
 from pydantic import BaseModel, Field
 
 from committee.adapters import docket, funds, partners, sessions
@@ -69,20 +70,13 @@ async def session(conn: Conn, session_id: UUID) -> SessionView:
     return session_view(await _session(conn, session_id))
 
 
-class DecisionCounts(BaseModel):
-    approved: int
-    rejected: int
-    deferred: int
-    amended: int
-
-
 class SessionDecided(BaseModel):
     session_id: UUID
     decisions: DecisionCounts
 
 
 async def the_decisions(_: Conn, held: Held) -> SessionDecided:
-    return SessionDecided(session_id=held.session.id, decisions=DecisionCounts(**held.counts))
+    return SessionDecided(session_id=held.session.id, decisions=held.event.decisions)
 
 
 # --- the docket ------------------------------------------------------------------------
@@ -106,7 +100,8 @@ class DocketEntryView(BaseModel):
     rejection_reason: str | None
 
 
-_DOCKET = f"SELECT {ENTRY_COLUMNS}, skill_days, advance_amount_cents, rejection_reason FROM docket"
+_COLUMNS = f"{ENTRY_COLUMNS}, skill_days, advance_amount_cents, rejection_reason"
+_DOCKET = f"SELECT {_COLUMNS} FROM docket"
 
 
 async def docket_entries(conn: Conn, territory: str | None, status: str | None) -> list[DocketEntryView]:
@@ -123,12 +118,21 @@ async def docket_entries(conn: Conn, territory: str | None, status: str | None) 
 
 async def agenda(conn: Conn, session_id: UUID) -> list[DocketEntryView]:
     """Eligible applications of the session's territory awaiting a decision (deferred ones included)."""
-    found = await _session(conn, session_id)
-    rows = await conn.fetch(
-        f"{_DOCKET} WHERE territory = $1 AND eligible AND status IN ('pending', 'deferred') ORDER BY submitted_at",
-        found.territory,
+    rows = await conn.fetch(  # one row with NULL entry columns for a session with an empty agenda; none: no session
+        f"""
+        SELECT d.* FROM sessions s
+        LEFT JOIN LATERAL (
+            SELECT {_COLUMNS}, submitted_at FROM docket
+            WHERE territory = s.territory AND eligible AND status IN ('pending', 'deferred')
+        ) d ON true
+        WHERE s.id = $1
+        ORDER BY d.submitted_at
+        """,
+        session_id,
     )
-    return [DocketEntryView.model_validate(dict(r)) for r in rows]
+    if not rows:
+        raise NotFound(f"no committee session {session_id}")
+    return [DocketEntryView.model_validate(dict(r)) for r in rows if r["application_id"] is not None]
 
 
 # --- the revolving fund of advances ------------------------------------------------
@@ -227,5 +231,5 @@ async def suggestions(conn: Conn, application_id: UUID, year: int) -> list[Sugge
             remaining_days=float(s.remaining_days),
             same_territory=s.same_territory,
         )
-        for s in suggest(entry.skills_needed, entry.territory, await partners.offers(conn, year))
+        for s in suggest(entry.skills_needed, entry.territory, await partners.offers(conn, year, entry.skills_needed))
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -20,9 +20,10 @@ from committee import app
 from committee.domain import commands as c
 from devstack.commands_testing import service_database, state_of
 
+from services.committee.tests.conftest import FIRM
+
 MIGRATIONS = Path(app.__file__).parent / "migrations"
 TERRITORY = "indre"
-FIRM = "404833048"
 HANDLERS = policies("committee", app.SUBSCRIPTIONS)
 
 
@@ -112,6 +113,11 @@ def amend(application_id: UUID, partner_id: UUID, days: float = 2) -> dict[str, 
     }
 
 
+def _juggling(decision: dict[str, Any]) -> dict[str, Any]:
+    """The decision with its partners' days in a competence outside the catalogue."""
+    return {**decision, "partners": [{**p, "competence": "juggling"} for p in decision["partners"]]}
+
+
 async def _outbox(pool: asyncpg.Pool) -> list[str]:
     return [r["type"].rsplit(".", 2)[-2] for r in await pool.fetch("SELECT type FROM outbox ORDER BY seq")]
 
@@ -137,7 +143,7 @@ async def test_a_session_approves_rejects_and_defers_and_raises_every_fact(netwo
         {"application_id": deferred, "outcome": "defer", "reason": "Forecast missing."},
     )
 
-    assert held.counts == {"approved": 1, "rejected": 1, "deferred": 1, "amended": 0}
+    assert held.event.decisions.model_dump() == {"approved": 1, "rejected": 1, "deferred": 1, "amended": 0}
     assert held.session.held_at is not None
     pool = network.pool
     assert await _outbox(pool) == [
@@ -166,11 +172,21 @@ async def test_an_approved_project_is_amended_in_a_later_session(network: Networ
 
     held = await network.decide(await network.session(), amend(application, partner_id, days=2))
 
-    assert held.counts == {"approved": 0, "rejected": 0, "deferred": 0, "amended": 1}
+    assert held.event.decisions.model_dump() == {"approved": 0, "rejected": 0, "deferred": 0, "amended": 1}
     assert await _outbox(network.pool) == ["joined", "competence_offered", "approved", "held", "amended", "held"]
     row = await network.pool.fetchrow("SELECT status, skill_days FROM docket WHERE application_id = $1", application)
     assert (row["status"], row["skill_days"]) == ("approved", 5)
     assert await network.pool.fetchval("SELECT days FROM assignments WHERE application_id = $1", application) == 5
+    # The docket keeps the approval's time; the history and the event carry the amendment's.
+    history = await network.pool.fetch(
+        "SELECT outcome, decided_at FROM decisions WHERE application_id = $1 ORDER BY decided_at", application
+    )
+    assert [r["outcome"] for r in history] == ["approved", "amended"]
+    assert history[0]["decided_at"] < history[1]["decided_at"]
+    docket_at = await network.pool.fetchval("SELECT decided_at FROM docket WHERE application_id = $1", application)
+    assert docket_at == history[0]["decided_at"]
+    amended_at = await network.pool.fetchval("SELECT payload->>'decided_at' FROM outbox WHERE type LIKE '%amended%'")
+    assert datetime.fromisoformat(amended_at) == history[1]["decided_at"]
 
 
 async def test_refusals_change_nothing_and_emit_nothing(network: Network, database_url: str) -> None:
@@ -190,6 +206,12 @@ async def test_refusals_change_nothing_and_emit_nothing(network: Network, databa
         ([approve(application, None, days=0, advance=1_000_001)], Rejected, "revolving fund of indre"),
         ([approve(application, small, days=3)], Rejected, "has 2.0 of 2.0 days of 'sales' left"),
         ([approve(application, uuid4(), days=1)], Rejected, "is not a known partner company"),
+        (
+            [approve(other, partner_id, days=1), _juggling(approve(application, partner_id, days=1))],
+            Rejected,
+            r"^decisions\[1\]: the competence 'juggling' is not in the catalogue",
+        ),
+        ([_juggling(amend(approved_earlier, partner_id))], Rejected, "'juggling' is not in the catalogue"),
         ([{**approve(application, partner_id, days=1), "partners": []}], Rejected, "need partner companies"),
         ([approve(ineligible, partner_id)], Rejected, "screened ineligible"),
         ([approve(uuid4(), partner_id)], NotFound, "not on the committee's docket"),

@@ -17,8 +17,9 @@ from committee.settings import CommitteeSettings
 from devstack.infra import Infra
 from devstack.testing import count, eventually, fetch, publish_event, running
 
+from services.committee.tests.conftest import FIRM
+
 pytestmark = pytest.mark.infra
-FIRM = "404833048"
 
 
 @pytest.fixture
@@ -184,6 +185,8 @@ async def test_a_session_decides_its_agenda_and_publishes_every_fact(world: Worl
     )
     assert response.status_code == 201, response.text
     assert response.json()["decisions"] == {"approved": 1, "rejected": 1, "deferred": 1, "amended": 0}
+    counts = '"decisions":{"approved":1,"rejected":1,"deferred":1,"amended":0}'
+    assert response.text == f'{{"session_id":"{session_id}",{counts}}}'  # the body, byte for byte (keys in order)
 
     events = await fetch(database_url, "committee", "SELECT type, payload FROM outbox ORDER BY seq")
     assert [e["type"].rsplit(".", 2)[-2] for e in events] == [  # type: ignore[union-attr]
@@ -209,6 +212,9 @@ async def test_a_session_decides_its_agenda_and_publishes_every_fact(world: Worl
     ]
     remaining = (await world.client.get(f"/applications/{deferred}/partner-suggestions", params={"year": 2026})).json()
     assert remaining[0]["remaining_days"] == 7
+    await world.partner(days=10, competence="export")  # a competence the applications do not need
+    only_sales = (await world.client.get(f"/applications/{deferred}/partner-suggestions", params={"year": 2026})).json()
+    assert [s["partner_id"] for s in only_sales] == [partner_id]
 
 
 async def test_refusals_leave_no_event_and_no_row(world: World) -> None:
@@ -352,6 +358,9 @@ async def test_an_approved_project_is_amended_in_a_later_session(world: World, d
     members = [await world.member() for _ in range(2)]
     first = await world.session(members)
     assert (await world.decide(first, approve(application, members, partner_id, days=3))).status_code == 201
+    assert (await world.client.get(f"/sessions/{first}/agenda")).json() == []  # nothing left awaiting a decision
+    missing = await world.client.get(f"/sessions/{uuid4()}/agenda")
+    assert missing.status_code == 404 and "no committee session" in missing.text
 
     pending = await world.application()
     second = await world.session(members)

@@ -15,9 +15,10 @@ from devstack.commands_testing import assert_retry_safe, write_routes
 from devstack.infra import Infra
 from devstack.testing import eventually, publish_event, running
 
+from services.committee.tests.conftest import FIRM
+
 SCHEMA = "committee"
 IGNORE = ("docket", "calls", "advance_repayments")  # written by the consumer, from other tests' events too
-FIRM = "404833048"
 
 ROUTES = {
     "POST /members",

@@ -5,6 +5,7 @@ from uuid import UUID, uuid4
 
 import pytest
 from alize_chassis.errors import Conflict, Rejected
+from alize_contracts.events import ProjectAmended
 from committee.domain.docket import Amendment, Approval, Assignment, Deferral, DocketEntry, Rejection
 from committee.domain.funds import AdvanceFund, CallBudget
 from committee.domain.members import Member
@@ -13,6 +14,7 @@ from committee.domain.sessions import Session
 
 NOW = datetime(2026, 4, 14, 16, tzinfo=UTC)
 PARTNER = uuid4()
+DECISION = Rejection("out of scope")  # any outcome but an amendment
 
 
 def _entry(**overrides: Any) -> DocketEntry:
@@ -37,20 +39,20 @@ def test_outcomes_set_the_status() -> None:
     assert _entry().decide(Rejection("out of scope"), NOW).status == "rejected"
     deferred = _entry().decide(Deferral("forecast missing"), NOW)
     assert deferred.status == "deferred"
-    deferred.check_decidable("indre")  # a deferred project comes back to a later session
+    deferred.check_decidable("indre", DECISION)  # a deferred project comes back to a later session
 
 
 def test_what_cannot_be_decided() -> None:
     with pytest.raises(Conflict, match="already rejected"):
-        _entry(status="rejected").check_decidable("indre")
+        _entry(status="rejected").check_decidable("indre", DECISION)
     with pytest.raises(Conflict, match="withdrawn"):
-        _entry(status="withdrawn").check_decidable("indre")
+        _entry(status="withdrawn").check_decidable("indre", DECISION)
     with pytest.raises(Conflict, match="not been screened"):
-        _entry(eligible=None).check_decidable("indre")
+        _entry(eligible=None).check_decidable("indre", DECISION)
     with pytest.raises(Rejected, match="screened ineligible: Headcount too high."):
-        _entry(eligible=False, screening_reasons=("Headcount too high.",)).check_decidable("indre")
+        _entry(eligible=False, screening_reasons=("Headcount too high.",)).check_decidable("indre", DECISION)
     with pytest.raises(Rejected, match="belongs to indre, not to gard-cevennes"):
-        _entry().check_decidable("gard-cevennes")
+        _entry().check_decidable("gard-cevennes", DECISION)
 
 
 def test_an_approval_assigns_partners_for_exactly_its_skill_days() -> None:
@@ -122,6 +124,10 @@ def test_only_an_approved_project_is_amended() -> None:
     with pytest.raises(Conflict, match="only an approved project can be amended"):
         _entry().check_decidable("indre", amendment)
     assert _entry(status="approved").decide(amendment, NOW).status == "approved"
+    approved = _entry(status="approved", decided_at=datetime(2026, 1, 20, tzinfo=UTC))
+    assert approved.decide(amendment, NOW) == approved  # still as its approval left it
+    (amended,) = approved.decision_events(amendment, uuid4(), NOW)
+    assert isinstance(amended, ProjectAmended) and amended.decided_at == NOW
     with pytest.raises(Rejected, match="additional days to partner companies"):
         _entry(status="approved").decide(Amendment(()), NOW)
 

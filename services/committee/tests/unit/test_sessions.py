@@ -87,7 +87,7 @@ def test_a_session_draws_on_what_its_earlier_decisions_left() -> None:
     votes = [_approve(first, 3), _approve(second, 3)]
     assert needs(votes, docket).calls == {CALL} and needs(votes, docket).partners == {PARTNER}
     held = _session().hold(votes, docket, MEMBERS, _resources(), NOW)
-    assert held.counts == {"approved": 2, "rejected": 0, "deferred": 0, "amended": 0}
+    assert held.event.decisions.model_dump() == {"approved": 2, "rejected": 0, "deferred": 0, "amended": 0}
     assert [type(e).__name__ for d in held.decisions for e in d.events] == ["ProjectApproved", "ProjectApproved"]
     assert held.session.held_at == NOW and held.event.decisions.approved == 2
     for resources, message in [

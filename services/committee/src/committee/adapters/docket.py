@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -100,56 +100,59 @@ async def docket_for_update(
     return entries, journeys
 
 
-async def save_decision(conn: Conn, decision: Decided, session: Session) -> None:
-    """The docket's new state, the decision in the history, and the partners' days."""
-    decided, outcome = decision.entry, decision.outcome
-    days: Decimal | None = None
-    advance = reason = None
-    partners: tuple[Assignment, ...] = ()
-    if isinstance(outcome, Amendment):
-        days, partners = outcome.additional_days, outcome.partners
-        await conn.execute(
-            "UPDATE docket SET skill_days = coalesce(skill_days, 0) + $2 WHERE application_id = $1",
-            decided.application_id,
-            days,
-        )
-    else:
-        if isinstance(outcome, Approval):
-            days, advance, partners = outcome.skill_days, outcome.advance_amount_cents, outcome.partners
+async def save_decisions(conn: Conn, decisions: Sequence[Decided], session: Session) -> None:
+    """The docket's new state, the decisions in the history and the partners' days: each statement
+    once for all of a session's decisions (none when it has nothing to write)."""
+    decided: list[tuple[Any, ...]] = []
+    amended: list[tuple[Any, ...]] = []
+    history: list[tuple[Any, ...]] = []
+    assigned: list[tuple[Any, ...]] = []
+    for decision in decisions:
+        entry, outcome = decision.entry, decision.outcome
+        days: Decimal | None = None
+        advance = reason = None
+        partners: tuple[Assignment, ...] = ()
+        if isinstance(outcome, Amendment):
+            days, partners = outcome.additional_days, outcome.partners
+            amended.append((entry.application_id, days))
         else:
-            reason = outcome.reason
-        await conn.execute(
+            if isinstance(outcome, Approval):
+                days, advance, partners = outcome.skill_days, outcome.advance_amount_cents, outcome.partners
+            else:
+                reason = outcome.reason
+            rejection = reason if isinstance(outcome, Rejection) else None
+            decided.append((entry.application_id, entry.status, entry.decided_at, days, advance, rejection))
+        voters = list(decision.voters)
+        history.append((entry.application_id, session.id, decision.kind, decision.at, voters, days, advance, reason))
+        year = session.held_on.year
+        assigned += [(entry.application_id, a.partner_id, a.competence, year, a.days) for a in partners]
+    statements = [
+        ("UPDATE docket SET skill_days = coalesce(skill_days, 0) + $2 WHERE application_id = $1", amended),
+        (
             """
             UPDATE docket SET status = $2, decided_at = $3, skill_days = $4, advance_amount_cents = $5,
                 rejection_reason = $6
             WHERE application_id = $1
             """,
-            decided.application_id,
-            decided.status,
-            decided.decided_at,
-            days,
-            advance,
-            reason if isinstance(outcome, Rejection) else None,
-        )
-    await conn.execute(
-        """
-        INSERT INTO decisions (application_id, session_id, outcome, decided_at, voters, skill_days,
-            advance_amount_cents, reason)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-        """,
-        decided.application_id,
-        session.id,
-        decision.kind,
-        decided.decided_at,
-        list(decision.voters),
-        days,
-        advance,
-        reason,
-    )
-    await conn.executemany(
-        """
-        INSERT INTO assignments (application_id, partner_id, competence, year, days) VALUES ($1, $2, $3, $4, $5)
-        ON CONFLICT (application_id, partner_id, competence, year) DO UPDATE SET days = assignments.days + EXCLUDED.days
-        """,
-        [(decided.application_id, a.partner_id, a.competence, session.held_on.year, a.days) for a in partners],
-    )
+            decided,
+        ),
+        (
+            """
+            INSERT INTO decisions (application_id, session_id, outcome, decided_at, voters, skill_days,
+                advance_amount_cents, reason)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """,
+            history,
+        ),
+        (
+            """
+            INSERT INTO assignments (application_id, partner_id, competence, year, days) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (application_id, partner_id, competence, year)
+                DO UPDATE SET days = assignments.days + EXCLUDED.days
+            """,
+            assigned,
+        ),
+    ]
+    for statement, rows in statements:
+        if rows:
+            await conn.executemany(statement, rows)

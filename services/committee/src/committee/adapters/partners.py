@@ -28,12 +28,17 @@ async def add_partner(conn: Conn, partner: Partner, contact: dict[str, Any] | No
     )
 
 
-async def partner_site(conn: Conn, partner_id: UUID, site_id: UUID) -> str | None:
-    """The site's territory, if the site is the partner's."""
-    territory: str | None = await conn.fetchval(
-        "SELECT territory FROM partner_sites WHERE id = $1 AND partner_id = $2", site_id, partner_id
+async def partner_with_site(conn: Conn, partner_id: UUID, site_id: UUID) -> tuple[str, bool] | None:
+    """The partner's territory and whether `site_id` is one of its sites; None: no such partner."""
+    row = await conn.fetchrow(
+        """
+        SELECT territory, EXISTS (SELECT 1 FROM partner_sites s WHERE s.id = $2 AND s.partner_id = p.id) AS site
+        FROM partners p WHERE id = $1
+        """,
+        partner_id,
+        site_id,
     )
-    return territory
+    return (row["territory"], row["site"]) if row else None
 
 
 async def partner_territory(conn: Conn, partner_id: UUID) -> str | None:
@@ -84,7 +89,8 @@ async def capacities(conn: Conn, wanted: Collection[tuple[UUID, str]], year: int
     return {(r["partner_id"], r["competence"]): Capacity(year=year, **dict(r)) for r in rows}
 
 
-async def offers(conn: Conn, year: int) -> list[Offer]:
+async def offers(conn: Conn, year: int, competences: Collection[str]) -> list[Offer]:
+    """The partners' offers in `year` of one of `competences` with days left (those a suggestion keeps)."""
     rows = await conn.fetch(
         """
         SELECT p.id AS partner_id, p.company_name,
@@ -92,11 +98,13 @@ async def offers(conn: Conn, year: int) -> list[Offer]:
                o.competence, o.offered - coalesce(a.assigned, 0) AS remaining_days
         FROM partners p
         JOIN (SELECT partner_id, competence, sum(capacity_days) AS offered FROM partner_competences
-              WHERE year = $1 GROUP BY partner_id, competence) o ON o.partner_id = p.id
+              WHERE year = $1 AND competence = ANY($2) GROUP BY partner_id, competence) o ON o.partner_id = p.id
         LEFT JOIN (SELECT partner_id, competence, sum(days) AS assigned FROM assignments
-                   WHERE year = $1 GROUP BY partner_id, competence) a
+                   WHERE year = $1 AND competence = ANY($2) GROUP BY partner_id, competence) a
                ON a.partner_id = p.id AND a.competence = o.competence
+        WHERE o.offered - coalesce(a.assigned, 0) > 0
         """,
         year,
+        list(competences),
     )
     return [Offer(**{**dict(r), "territories": frozenset(r["territories"])}) for r in rows]

@@ -64,13 +64,16 @@ class PartnerDays(Strict):
 
 class Decision(Strict):
     """One item of a session's decisions; which fields go with which outcome is the domain's rule
-    (committee.domain.sessions.vote)."""
+    (committee.domain.sessions.Vote.of)."""
 
     application_id: UUID
     outcome: Literal["approve", "reject", "defer", "amend"] = Field(
         description="amend: more skill days for an approved project (partners: the additional days)."
     )
-    voters: Members = Field(description="Members who voted; conflicted members abstain.")
+    voters: Members = Field(
+        description="Members who voted, enough for the quorum: a conflicted member must not vote (the session's "
+        "decisions are refused, 422, if one does)."
+    )
     skill_days: HalfDays | None = Field(default=None, description="approve: skill days contracted.")
     partners: list[PartnerDays] = Field(
         default_factory=list, max_length=50, description="approve: who lends which skills."

@@ -14,15 +14,22 @@ from alize_chassis.errors import Conflict, Rejected
 from alize_contracts import Event, Jobs, ProjectApproved, ProjectRejected
 from alize_contracts.events import AdvanceGranted, PartnerAssignment, ProjectAmended, ProjectDeferred
 
+from committee.domain.partners import check_competence
+
 Status = Literal["pending", "approved", "rejected", "deferred", "withdrawn"]
 DECIDABLE: tuple[Status, ...] = ("pending", "deferred")
 
 
 @dataclass(frozen=True)
 class Assignment:
+    """Days of a partner company's competence (one of the catalogue's) assigned to a project."""
+
     partner_id: UUID
     competence: str
     days: Decimal
+
+    def __post_init__(self) -> None:
+        check_competence(self.competence)
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,7 @@ class DocketEntry:
     decided_at: datetime | None = None
     baseline_headcount: int | None = None
 
-    def check_decidable(self, territory: str, outcome: Outcome | None = None) -> None:
+    def check_decidable(self, territory: str, outcome: Outcome) -> None:
         if self.territory != territory:
             raise Rejected(f"application {self.application_id} belongs to {self.territory}, not to {territory}")
         if isinstance(outcome, Amendment):
@@ -105,24 +112,25 @@ class DocketEntry:
             )
 
     def decide(self, outcome: Outcome, at: datetime) -> DocketEntry:
+        """The entry once `outcome` is decided `at`; an amendment leaves it as its approval did
+        (approved, decided when it was approved)."""
+        if isinstance(outcome, Amendment):
+            return self
         status: Status = "deferred"
         if isinstance(outcome, Approval):
             _check_approval(self, outcome)
             status = "approved"
         elif isinstance(outcome, Rejection):
             status = "rejected"
-        elif isinstance(outcome, Amendment):
-            status = "approved"
         return replace(self, status=status, decided_at=at)
 
-    def decision_events(self, outcome: Outcome, session_id: UUID) -> list[Event]:
-        """The events of this (decided) entry's `outcome` at session `session_id`."""
-        assert self.decided_at is not None
+    def decision_events(self, outcome: Outcome, session_id: UUID, at: datetime) -> list[Event]:
+        """The events of this (decided) entry's `outcome`, decided `at` by session `session_id`."""
         common: dict[str, Any] = {
             "territory": self.territory,
             "application_id": self.application_id,
             "programme": self.programme,
-            "decided_at": self.decided_at,
+            "decided_at": at,
             "session_id": session_id,
         }
         if isinstance(outcome, Approval):
@@ -146,7 +154,7 @@ class DocketEntry:
                         firm_id=self.firm_id,
                         call_id=self.call_id,
                         session_id=session_id,
-                        granted_at=self.decided_at,
+                        granted_at=at,
                         amount_cents=outcome.advance_amount_cents,
                     )
                 )

@@ -14,9 +14,10 @@ from alize_contracts.competences import unknown as unknown_competences
 from alize_contracts.events import CompetenceOffered, PartnerJoined, PartnerSite
 
 
-def check_competence(competence: str, refusal: str) -> None:
+def check_competence(competence: str) -> None:
+    """Refused unless `competence` is in the shared catalogue."""
     if unknown_competences([competence]):
-        raise Rejected(refusal)
+        raise Rejected(f"the competence '{competence}' is not in the catalogue (GET /competences on intake)")
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class CapacityOffer:
     days: Decimal
 
     def __post_init__(self) -> None:
-        check_competence(self.competence, "the competence is not in the catalogue (GET /competences on intake)")
+        check_competence(self.competence)
 
     def offered(self, territory: str) -> CompetenceOffered:
         return CompetenceOffered(

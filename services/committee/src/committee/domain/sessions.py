@@ -27,9 +27,7 @@ from committee.domain.docket import (
 )
 from committee.domain.funds import AdvanceFund, CallBudget
 from committee.domain.members import Member
-from committee.domain.partners import Capacity, check_competence
-
-KINDS = ("approved", "rejected", "deferred", "amended")
+from committee.domain.partners import Capacity
 
 
 @dataclass(frozen=True)
@@ -128,10 +126,6 @@ class Resources:
         fund = self.fund.grant(advance) if advance and self.fund is not None else self.fund
         capacities = dict(self.capacities)
         for assignment in outcome.partners:
-            check_competence(
-                assignment.competence,
-                "a partner assignment names a competence outside the catalogue (GET /competences on intake)",
-            )
             if assignment.partner_id not in self.partners:
                 raise Rejected(f"partner {assignment.partner_id} is not a known partner company")
             key = (assignment.partner_id, assignment.competence)
@@ -145,9 +139,11 @@ class Resources:
 @dataclass(frozen=True)
 class Decided:
     entry: DocketEntry
-    """The entry's new state."""
+    """The entry's new state (an amendment leaves it as its approval did: see DocketEntry.decide)."""
     outcome: Outcome
     voters: tuple[UUID, ...]
+    at: datetime
+    """When the session decided: the decision's time in the history and in its events."""
     events: tuple[Event, ...]
 
     @property
@@ -157,11 +153,10 @@ class Decided:
 
 @dataclass(frozen=True)
 class Held:
-    """A session held: its decisions, their counts, and the event that says so."""
+    """A session held: its decisions, and the event that says so (with their counts by kind)."""
 
     session: Session
     decisions: tuple[Decided, ...]
-    counts: dict[str, int]
     event: CommitteeSessionHeld
 
 
@@ -237,10 +232,9 @@ class Session:
             self.check_vote(entry, vote.outcome, vote.voters, members)
             decided = entry.decide(vote.outcome, at)
             resources = resources.draw(entry, vote.outcome)
-            events = tuple(decided.decision_events(vote.outcome, self.id))
-            decisions.append(Decided(decided, vote.outcome, vote.voters, events))
+            events = tuple(decided.decision_events(vote.outcome, self.id, at))
+            decisions.append(Decided(decided, vote.outcome, vote.voters, at, events))
         counted = Counter(d.kind for d in decisions)
-        counts = {kind: counted[kind] for kind in KINDS}
         held = replace(self, held_at=at)
         event = CommitteeSessionHeld(
             territory=self.territory,
@@ -248,6 +242,6 @@ class Session:
             held_on=self.held_on,
             quorum=self.quorum,
             members_present=len(self.member_ids),
-            decisions=DecisionCounts(**counts),
+            decisions=DecisionCounts.model_validate({kind: counted[kind] for kind in DecisionCounts.model_fields}),
         )
-        return Held(held, tuple(decisions), counts, event)
+        return Held(held, tuple(decisions), event)

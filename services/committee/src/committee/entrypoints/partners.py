@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from alize_contracts import Territory
+from alize_contracts import Territory, dates
 from alize_contracts.events import CapacityYear
 from fastapi import APIRouter, Query
 
@@ -41,4 +40,4 @@ async def partner_suggestions(
 ) -> list[views.SuggestionView]:
     """Partners ranked for the application: same territory first, then overlap of needed and offered
     competences, then remaining capacity in `year` (default: this year)."""
-    return await views.suggestions(db, application_id, year or datetime.now().year)
+    return await views.suggestions(db, application_id, year or dates.today().year)

@@ -23,11 +23,12 @@ async def add_partner(uow: UnitOfWork, command: AddPartner) -> Partner:
 
 
 async def offer_competence(uow: UnitOfWork, command: OfferCompetence) -> CapacityOffer:
-    territory = await partners.partner_territory(uow.conn, command.partner_id)
-    if territory is None:
-        raise NotFound(f"no partner company {command.partner_id}")
     offer = command.offer
-    if await partners.partner_site(uow.conn, command.partner_id, offer.site_id) is None:
+    found = await partners.partner_with_site(uow.conn, command.partner_id, offer.site_id)
+    if found is None:
+        raise NotFound(f"no partner company {command.partner_id}")
+    territory, its_site = found
+    if not its_site:
         raise Rejected(f"site {offer.site_id} is not a site of partner {command.partner_id}")
     offered = CapacityOffer(
         command.partner_id, offer.site_id, offer.competence, offer.year, half_days(offer.yearly_capacity_days)

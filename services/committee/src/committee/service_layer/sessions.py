@@ -40,10 +40,10 @@ async def record_decisions(uow: UnitOfWork, command: RecordDecisions) -> Held:
         capacities=await partners.capacities(uow.conn, wanted.capacities, session.held_on.year),
     )
     held = session.hold(votes, entries, await members.members(uow.conn, session.member_ids), resources, now())
-    for decision in held.decisions:
+    await docket.save_decisions(uow.conn, held.decisions, held.session)
+    for decision in held.decisions:  # each decision's events in its application's journey
         with uow.journey("committee decide", journeys[decision.entry.application_id]):
             journey.tag(decision.entry.application_id)
-            await docket.save_decision(uow.conn, decision, held.session)
             uow.emit(*decision.events)
     await sessions.save_held(uow.conn, held.session)
     uow.emit(held.event)
