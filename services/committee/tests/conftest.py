@@ -8,9 +8,7 @@ from uuid import UUID
 import pytest
 from alize_contracts import ApplicationSubmitted
 from alize_contracts.events import ApplicationScreened, CallOpened
-from devstack.testing import submitted_and_screened
-
-FIRM = "404833048"
+from devstack.testing import FIRM, submitted_and_screened
 
 
 class IntakeEvents:

@@ -19,8 +19,7 @@ from alize_contracts import Event
 from committee import app
 from committee.domain import commands as c
 from devstack.commands_testing import service_database, state_of
-
-from services.committee.tests.conftest import FIRM
+from devstack.testing import FIRM
 
 MIGRATIONS = Path(app.__file__).parent / "migrations"
 TERRITORY = "indre"
@@ -209,9 +208,9 @@ async def test_refusals_change_nothing_and_emit_nothing(network: Network, databa
         (
             [approve(other, partner_id, days=1), _juggling(approve(application, partner_id, days=1))],
             Rejected,
-            r"^decisions\[1\]: the competence 'juggling' is not in the catalogue",
+            r"^the competence is not in the catalogue",
         ),
-        ([_juggling(amend(approved_earlier, partner_id))], Rejected, "'juggling' is not in the catalogue"),
+        ([_juggling(amend(approved_earlier, partner_id))], Rejected, "the competence is not in the catalogue"),
         ([{**approve(application, partner_id, days=1), "partners": []}], Rejected, "need partner companies"),
         ([approve(ineligible, partner_id)], Rejected, "screened ineligible"),
         ([approve(uuid4(), partner_id)], NotFound, "not on the committee's docket"),
@@ -234,9 +233,15 @@ async def test_refusals_change_nothing_and_emit_nothing(network: Network, databa
         ),
     ]
     for decisions, error, message in refusals:
-        with pytest.raises(error, match=message):
+        with pytest.raises(error, match=message) as refused:
             await network.decide(session_id, *decisions)
+        assert "juggling" not in str(refused.value)  # the input is never echoed
         assert await state_of(database_url, "committee") == before, message
+    with pytest.raises(Rejected) as refused:  # which decision of the batch, by its place
+        await network.decide(
+            session_id, approve(other, partner_id, days=1), _juggling(approve(application, partner_id, days=1))
+        )
+    assert refused.value.location == "body.decisions.1"
     with pytest.raises(NotFound, match="no committee session"):
         await network.decide(uuid4(), approve(application, partner_id))
 

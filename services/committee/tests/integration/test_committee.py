@@ -15,9 +15,7 @@ from alize_contracts.events import AdvanceRepaymentReceived
 from committee.app import create_app
 from committee.settings import CommitteeSettings
 from devstack.infra import Infra
-from devstack.testing import count, eventually, fetch, publish_event, running
-
-from services.committee.tests.conftest import FIRM
+from devstack.testing import FIRM, count, eventually, fetch, publish_event, running
 
 pytestmark = pytest.mark.infra
 

@@ -13,9 +13,7 @@ from committee.app import create_app
 from committee.settings import CommitteeSettings
 from devstack.commands_testing import assert_retry_safe, write_routes
 from devstack.infra import Infra
-from devstack.testing import eventually, publish_event, running
-
-from services.committee.tests.conftest import FIRM
+from devstack.testing import FIRM, eventually, publish_event, running
 
 SCHEMA = "committee"
 IGNORE = ("docket", "calls", "advance_repayments")  # written by the consumer, from other tests' events too

@@ -141,8 +141,12 @@ async def count(database_url: str, schema: str, table: str) -> int:
     return n
 
 
+FIRM = "404833048"
+"""A valid SIREN, the supported firm of the tests' events."""
+
+
 def submitted_and_screened(
-    territory: str, application_id: UUID, call_id: UUID, *, eligible: bool = True, firm_id: str = "404833048"
+    territory: str, application_id: UUID, call_id: UUID, *, eligible: bool = True, firm_id: str = FIRM
 ) -> tuple[ApplicationSubmitted, ApplicationScreened]:
     """Intake's two events for an application submitted to `call_id` and screened, as another
     service's tests deliver them."""

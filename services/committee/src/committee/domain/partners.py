@@ -17,7 +17,7 @@ from alize_contracts.events import CompetenceOffered, PartnerJoined, PartnerSite
 def check_competence(competence: str) -> None:
     """Refused unless `competence` is in the shared catalogue."""
     if unknown_competences([competence]):
-        raise Rejected(f"the competence '{competence}' is not in the catalogue (GET /competences on intake)")
+        raise Rejected("the competence is not in the catalogue (GET /competences on intake)")
 
 
 @dataclass(frozen=True)
