@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import TypeAlias
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import asyncpg
 from yoyo import get_backend, read_migrations
+
+Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
+"""Where a read runs: a connection (inside a unit of work) or the pool (a view's own)."""
 
 CONNECTION_LOST = (
     OSError,

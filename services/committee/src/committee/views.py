@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, TypeAlias
+from typing import Any
 from uuid import UUID
 
-import asyncpg
+from alize_chassis.db import Conn
 from alize_chassis.errors import NotFound
 from alize_contracts.events import DecisionCounts
 from pydantic import BaseModel, Field
@@ -18,8 +18,6 @@ from committee.domain.funds import AdvanceFund
 from committee.domain.members import Member, Tie
 from committee.domain.partners import CapacityOffer, Partner, suggest
 from committee.domain.sessions import Held, Session
-
-Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
 # --- members -------------------------------------------------------------------------
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal
 from uuid import UUID
 
-import asyncpg
+from alize_chassis.db import Conn
 from alize_chassis.errors import NotFound
 from pydantic import BaseModel, Field
 
@@ -15,8 +15,6 @@ from intake.adapters.calls import get_call
 from intake.domain.applications import Application, Decision
 from intake.domain.calls import Call
 from intake.domain.commands import JobsPlanned, Rules
-
-Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
 # --- calls -------------------------------------------------------------------------
 

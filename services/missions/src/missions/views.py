@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, TypeAlias
+from typing import Any
 from uuid import UUID
 
-import asyncpg
+from alize_chassis.db import Conn
 from alize_chassis.errors import NotFound
 from pydantic import BaseModel, Field
 
@@ -16,8 +16,6 @@ from missions.domain.advances import Advance
 from missions.domain.guidance import Session
 from missions.domain.jobs import Declaration
 from missions.domain.missions import Day, DayStatus, Mission
-
-Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
 # --- missions ------------------------------------------------------------------------
 

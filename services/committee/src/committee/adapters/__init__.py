@@ -1,8 +1,2 @@
 """The committee's repositories: its tables in PostgreSQL, one module per area (SQL only: no
 events, no rules). Locking reads are named `<thing>_for_update`."""
-
-from typing import TypeAlias
-
-import asyncpg
-
-Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool

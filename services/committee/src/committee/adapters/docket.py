@@ -9,9 +9,9 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.db import Conn
 from alize_chassis.journey import Journey, with_journey
 
-from committee.adapters import Conn
 from committee.domain.docket import Amendment, Approval, Assignment, DocketEntry, Rejection
 from committee.domain.sessions import Decided, Session
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.db import Conn
 
-from committee.adapters import Conn
 from committee.domain.funds import AdvanceFund, CallBudget
 
 

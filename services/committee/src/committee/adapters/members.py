@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from uuid import UUID
 
-from committee.adapters import Conn
+from alize_chassis.db import Conn
+
 from committee.domain.members import Member, Tie
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.db import Conn
 
-from committee.adapters import Conn
 from committee.domain.partners import Capacity, CapacityOffer, Offer, Partner
 
 

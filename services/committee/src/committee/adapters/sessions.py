@@ -5,8 +5,8 @@ from __future__ import annotations
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.db import Conn
 
-from committee.adapters import Conn
 from committee.domain.sessions import Session
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import TypeAlias
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.db import Conn
 
 from intake.adapters.calls import get_call
 from intake.domain.applications import DEFAULT_RULES, Application, Decision, EligibilityRules, Status
-
-Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
 # --- rules ---------------------------------------------------------------------------
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TypeAlias
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.db import Conn
 
 from intake.domain.calls import Call
-
-Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
 _CALL_COLUMNS = "id, territory, programme, opens_on, closes_on, skill_days_budget, advances_budget_cents, closed_at"
 

@@ -8,8 +8,9 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.db import Conn
+from alize_chassis.journey import Journey, with_journey
 
-from missions.adapters import Conn, Journey, with_journey
 from missions.domain.advances import Advance, Installment
 
 

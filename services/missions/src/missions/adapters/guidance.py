@@ -7,8 +7,9 @@ from datetime import date
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.db import Conn
+from alize_chassis.journey import Journey, with_journey
 
-from missions.adapters import Conn, Journey, with_journey
 from missions.domain.guidance import Business, Outcome, Session, Track
 
 

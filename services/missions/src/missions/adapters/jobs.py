@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from missions.adapters import Conn
+from alize_chassis.db import Conn
+
 from missions.domain.jobs import Declaration
 
 

@@ -9,8 +9,9 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.db import Conn
+from alize_chassis.journey import Journey, with_journey
 
-from missions.adapters import Conn, Journey, with_journey
 from missions.domain.commands import Expert
 from missions.domain.missions import Convention, Day, Mission
 from missions.domain.projects import Project

@@ -6,11 +6,11 @@ from uuid import UUID, uuid4
 
 from alize_chassis import journey
 from alize_chassis.errors import NotFound
+from alize_chassis.journey import Journey
 from alize_chassis.unit_of_work import UnitOfWork
 from alize_chassis.wire import Received
 from alize_contracts.events import AdvanceGranted
 
-from missions.adapters import Journey
 from missions.adapters import advances as repository
 from missions.domain.advances import Advance, schedule
 from missions.domain.commands import DisburseAdvance, RepayAdvance, WriteOffAdvance

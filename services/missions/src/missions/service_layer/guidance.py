@@ -8,9 +8,9 @@ from uuid import UUID, uuid4
 from alize_chassis import journey
 from alize_chassis.errors import Conflict, NotFound
 from alize_chassis.identifiers import normalise_firm_id
+from alize_chassis.journey import Journey
 from alize_chassis.unit_of_work import UnitOfWork
 
-from missions.adapters import Journey
 from missions.adapters import guidance as repository
 from missions.domain.commands import AddCounsellor, LogGuidanceSession, RecordOutcome, ReportSurvival
 from missions.domain.guidance import Session, Track

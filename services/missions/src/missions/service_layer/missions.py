@@ -9,12 +9,12 @@ from uuid import UUID, uuid4
 
 from alize_chassis import journey
 from alize_chassis.errors import NotFound
+from alize_chassis.journey import Journey
 from alize_chassis.unit_of_work import UnitOfWork
 from alize_chassis.wire import Received
 from alize_contracts import ProjectApproved
 from alize_contracts.events import MissionOpened, ProjectAmended
 
-from missions.adapters import Journey
 from missions.adapters import missions as repository
 from missions.domain.commands import (
     CloseMission,
