@@ -59,7 +59,7 @@ def _one_journey(territory: str) -> list[Case]:
             ("sales",),
             "approve",
             skill_days=1,
-            days=((0, 1),),
+            days=(1,),
             headcounts=(7,),
         )
     ]
