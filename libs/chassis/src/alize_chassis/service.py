@@ -16,19 +16,22 @@ from typing import Annotated, Any
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
+from opentelemetry import trace
 
-from alize_chassis import db
+from alize_chassis import audit, db
+from alize_chassis.access import PUBLIC, Access, AccessPolicy, Caller, install_access
 from alize_chassis.asyncapi import declare_publishers
 from alize_chassis.consumer import Consumer, SchemaProvider
 from alize_chassis.db import CHASSIS_MIGRATIONS
 from alize_chassis.guard import protect
 from alize_chassis.idempotency import IdempotencyKeyHeader
+from alize_chassis.identity import TokenVerifier, jwks_over_http
 from alize_chassis.inbox import Handlers
 from alize_chassis.outbox import OutboxRelay, purge_published
 from alize_chassis.settings import ServiceSettings
 from alize_chassis.telemetry import configure_tracing, instrument
 from alize_chassis.topics import ensure_topics, platform_topics
-from alize_chassis.unit_of_work import Command, CommandBus, View
+from alize_chassis.unit_of_work import Actor, Command, CommandBus, View
 
 
 @dataclass
@@ -62,21 +65,36 @@ def pool(request: Request) -> asyncpg.Pool:
 
 @dataclass(frozen=True)
 class Commands:
-    """What a route hands its command to: the service's command bus on its pool."""
+    """What a route hands its command to: the service's command bus on its pool, for this caller."""
 
     bus: CommandBus
     pool: asyncpg.Pool
+    actor: Actor
 
     async def execute(self, command: Command, *, idempotency_key: str | None = None, view: View | None = None) -> Any:
-        return await self.bus.respond(self.pool, command, idempotency_key=idempotency_key, view=view)
+        return await self.bus.respond(self.pool, command, idempotency_key=idempotency_key, view=view, actor=self.actor)
 
 
-def commands(request: Request) -> Commands:
-    """FastAPI dependency: the service's command bus."""
+def commands(request: Request, access: Caller) -> Commands:
+    """FastAPI dependency: the service's command bus, acting for the route's caller."""
     rt = runtime(request)
     if rt.commands is None:
         raise RuntimeError(f"{rt.settings.service_name} takes no commands")
-    return Commands(rt.commands, rt.pool)
+    return Commands(rt.commands, rt.pool, actor_of(request, access))
+
+
+def actor_of(request: Request, access: Access) -> Actor:
+    """Who acts, as the audit log records it: the caller, its grant, the route and the request's trace."""
+    route = request.scope["route"]
+    span = trace.get_current_span().get_span_context()
+    return Actor(
+        principal=access.caller,
+        grant=access.grant,
+        route=f"{request.method} {route.path}",
+        territory=access.target.territory if access.target else None,
+        target={name: str(value) for name, value in request.path_params.items()},
+        trace_id=format(span.trace_id, "032x") if span.is_valid else None,
+    )
 
 
 Bus = Annotated[Commands, Depends(commands)]
@@ -137,14 +155,25 @@ def create_service_app(
     title: str,
     migrations_dir: Path,
     routers: Sequence[APIRouter],
+    access: AccessPolicy,
     commands: CommandBus | None = None,
     subscription: Subscription | None = None,
     publishes: bool = True,
     periodic: Sequence[Periodic] = (),
 ) -> FastAPI:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    app = FastAPI(title=title, lifespan=_lifespan)
+    app = FastAPI(
+        title=title,
+        lifespan=_lifespan,
+        swagger_ui_init_oauth={"clientId": settings.oidc_docs_client_id, "usePkceWithAuthorizationCodeGrant": True},
+    )
     protect(app, max_body_bytes=settings.max_request_body_bytes)
+    verifier = TokenVerifier(
+        issuer=settings.oidc_issuer,
+        audience=settings.audience,
+        fetch_jwks=jwks_over_http(settings.oidc_issuer, settings.oidc_jwks_url),
+    )
+    install_access(app, access, verifier)
     provider = configure_tracing(f"alize-{settings.service_name}")
     broker = kafka_broker(settings, middlewares=instrument(app, provider))
     if publishes:
@@ -179,6 +208,14 @@ def create_service_app(
         tags=["operations"],
         responses={503: {"description": "The database or Kafka is unreachable; the body says which."}},
     )
+    access = access.with_rules({"GET /health": PUBLIC})  # for probes; it shows no data
+    if commands is not None:
+        app.add_api_route(
+            "/audit", audit.audit_log, methods=["GET"], tags=["operations"], response_model=list[audit.AuditEntry]
+        )
+        access = access.with_rules({"GET /audit": audit.RULE})
+    app.state.access_policy = access
+    access.check(app)
     return app
 
 

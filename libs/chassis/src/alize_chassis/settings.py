@@ -42,6 +42,17 @@ class ServiceSettings(BaseSettings):
     max_request_body_bytes: int = Field(
         default=1_048_576, ge=0, description="Larger request bodies are refused with 413, counted as they arrive."
     )
+    oidc_issuer: str = Field(
+        default="http://127.0.0.1:58080/realms/alize",
+        description="The OpenID Connect issuer whose tokens the service accepts (its `iss`, as callers see it).",
+    )
+    oidc_audience: str | None = Field(default=None, description="The `aud` tokens must carry; 'alize-<service>'.")
+    oidc_jwks_url: str | None = Field(
+        default=None,
+        description="Where the issuer's keys are fetched, when not where its discovery document says "
+        "(e.g. the issuer's address inside a compose network).",
+    )
+    oidc_docs_client_id: str = Field(default="alize-docs", description="The public client /docs signs in with.")
     consumer_group_prefix: str = Field(default="alize", description="Consumer groups are '<prefix>.<service>'.")
 
     @property
@@ -52,6 +63,10 @@ class ServiceSettings(BaseSettings):
             retention_ms=self.kafka_retention_ms,
             max_message_bytes=self.kafka_max_message_bytes,
         )
+
+    @property
+    def audience(self) -> str:
+        return self.oidc_audience or f"alize-{self.service_name}"
 
     @property
     def consumer_group(self) -> str:

@@ -12,7 +12,9 @@ service code writes to the outbox.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -23,16 +25,40 @@ from pydantic import ConfigDict
 
 from alize_chassis import idempotency, journey, outbox
 from alize_chassis.api import Strict
+from alize_chassis.identity import Grant, Principal, Role
 from alize_chassis.inbox import Handler, Handlers
 from alize_chassis.wire import Received
 
 
-class UnitOfWork:
-    """One transaction's work: `conn` to read and write, `emit` for the events raised."""
+@dataclass(frozen=True)
+class Actor:
+    """Who runs a command, and from which request: written to the audit log with the command."""
 
-    def __init__(self, conn: asyncpg.Connection, service: str) -> None:
+    principal: Principal
+    grant: Grant | None = None
+    """The grant the guard accepted (network staff of Indre…)."""
+    route: str | None = None
+    territory: str | None = None
+    target: Mapping[str, str] = field(default_factory=dict)
+    """The identifiers of the request's path."""
+    trace_id: str | None = None
+
+    @property
+    def subject(self) -> str:
+        return self.principal.subject
+
+    def acts_as(self, role: Role) -> bool:
+        return self.grant is not None and self.grant.role == role
+
+
+class UnitOfWork:
+    """One transaction's work: `conn` to read and write, `emit` for the events raised, `actor` for who
+    asked (None for the service's own work: its consumers and periodic tasks)."""
+
+    def __init__(self, conn: asyncpg.Connection, service: str, actor: Actor | None = None) -> None:
         self.conn = conn
         self.service = service
+        self.actor = actor
         self._raised: list[outbox.Raised] = []
 
     def emit(self, *events: Event) -> None:
@@ -51,13 +77,29 @@ class UnitOfWork:
 
 
 @contextlib.asynccontextmanager
-async def unit_of_work(pool: asyncpg.Pool, service: str) -> AsyncIterator[UnitOfWork]:
+async def unit_of_work(pool: asyncpg.Pool, service: str, actor: Actor | None = None) -> AsyncIterator[UnitOfWork]:
     """A transaction on a connection of `pool`; commits (with the raised events) if the block
     ends normally, rolls everything back if it raises."""
     async with pool.acquire() as conn, conn.transaction():
-        work = UnitOfWork(conn, service)
+        work = UnitOfWork(conn, service, actor)
         yield work
         await work._write_outbox()
+
+
+async def _audit(conn: asyncpg.Connection, actor: Actor, command: Command) -> None:
+    await conn.execute(
+        """
+        INSERT INTO audit_log (subject, acting_as, command, route, territory, target, trace_id)
+        VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7)
+        """,
+        actor.subject,
+        str(actor.grant) if actor.grant else None,
+        type(command).__name__,
+        actor.route,
+        actor.territory,
+        json.dumps(dict(actor.target)),
+        actor.trace_id,
+    )
 
 
 class Command(Strict):
@@ -90,10 +132,14 @@ class CommandBus:
             raise LookupError(f"{self.service} has no handler for {type(command).__name__}")
         return handler
 
-    async def handle(self, pool: asyncpg.Pool, command: Command) -> Any:
-        """Run `command`'s handler in one unit of work; return its result (a domain object)."""
-        async with unit_of_work(pool, self.service) as work:
-            return await self._handler(command)(work, command)
+    async def handle(self, pool: asyncpg.Pool, command: Command, actor: Actor | None = None) -> Any:
+        """Run `command`'s handler in one unit of work; return its result (a domain object). With an
+        `actor`, the command is written to the audit log in the same transaction."""
+        async with unit_of_work(pool, self.service, actor) as work:
+            result = await self._handler(command)(work, command)
+            if actor is not None:
+                await _audit(work.conn, actor, command)
+            return result
 
     async def respond(
         self,
@@ -102,6 +148,7 @@ class CommandBus:
         *,
         idempotency_key: str | None = None,
         view: View | None = None,
+        actor: Actor | None = None,
     ) -> Any:
         """Run `command` for a caller (an HTTP route) and return what `view` makes of its result
         (the result itself without a view) as JSON-compatible data, read in the same unit of work.
@@ -109,10 +156,13 @@ class CommandBus:
         With an `idempotency_key`, the command runs at most once per key: a retry of the
         same command returns the first response, changing nothing; the same key with a
         different command (another type, other fields) is refused (KeyReused, 422). Keys
-        belong to the service: one key names one request to it."""
+        belong to the caller and the service: one key names one request of one caller (another
+        caller's key is another key, and never replays someone else's response).
+
+        With an `actor`, the command is written to the audit log in the same transaction."""
         handler = self._handler(command)
-        scope = self.service  # one key names one request: reused for another command type, it is refused
-        async with unit_of_work(pool, self.service) as work:
+        scope = self.service if actor is None else f"{self.service}:{actor.subject}"
+        async with unit_of_work(pool, self.service, actor) as work:
             if idempotency_key is not None:
                 stored = await idempotency.claim(
                     work.conn, scope=scope, key=idempotency_key, request=command.fingerprint_fields()
@@ -120,6 +170,8 @@ class CommandBus:
                 if stored is not idempotency.NOT_YET:
                     return stored
             result = await handler(work, command)
+            if actor is not None:
+                await _audit(work.conn, actor, command)
             response = jsonable_encoder(await view(work.conn, result) if view else result)
             if idempotency_key is not None:
                 await idempotency.remember(work.conn, scope=scope, key=idempotency_key, response=response)

@@ -5,6 +5,7 @@ events it consumes (each to its policy) and its HTTP routes."""
 
 from pathlib import Path
 
+from alize_chassis.access import AccessPolicy, InBody, InPath, InQuery, LookedUp, Scope, allow
 from alize_chassis.service import Subscription, create_service_app
 from alize_chassis.unit_of_work import CommandBus, Policy, policies
 from alize_contracts import ApplicationSubmitted, Event, topics
@@ -17,6 +18,10 @@ from alize_contracts.events import (
 )
 from fastapi import FastAPI
 
+from committee.adapters.docket import application_target
+from committee.adapters.members import member_target
+from committee.adapters.partners import partner_target
+from committee.adapters.sessions import session_target
 from committee.domain import commands as c
 from committee.entrypoints import funds as funds_http
 from committee.entrypoints import members as members_http
@@ -50,12 +55,41 @@ SUBSCRIPTIONS: dict[type[Event], list[Policy]] = {
 }
 
 
+T, OWN = Scope.TERRITORY, Scope.OWN
+SESSION = LookedUp("session_id", session_target)
+
+ACCESS = AccessPolicy(
+    {
+        "POST /members": allow(InBody(), staff=T),
+        # A member declares its own conflicts of interest too.
+        "POST /members/{member_id}/conflicts": allow(LookedUp("member_id", member_target), staff=T, member=OWN),
+        "POST /sessions": allow(InBody(), staff=T),
+        # A member sees the sessions it sits in, and their agenda.
+        "GET /sessions/{session_id}": allow(SESSION, staff=T, member=OWN, national=T),
+        "GET /sessions/{session_id}/agenda": allow(SESSION, staff=T, member=OWN),
+        "POST /sessions/{session_id}/decisions": allow(SESSION, staff=T),
+        "GET /docket": allow(InQuery(), staff=T, national=T),
+        "POST /partners": allow(InBody(), staff=T),
+        "POST /partners/{partner_id}/competences": allow(LookedUp("partner_id", partner_target), staff=T, partner=OWN),
+        # Partner contacts are personal data: the territory's staff only.
+        "GET /partners": allow(InQuery(), staff=T),
+        "GET /applications/{application_id}/partner-suggestions": allow(
+            LookedUp("application_id", application_target), staff=T
+        ),
+        "PUT /territories/{territory}/advance-fund": allow(InPath(), staff=T),
+        "GET /territories/{territory}/advance-fund": allow(InPath(), staff=T, funder=T, national=T),
+    }
+)
+"""Who may call each route (alize_chassis.access): every route has its rule."""
+
+
 def create_app(settings: CommitteeSettings | None = None) -> FastAPI:
     return create_service_app(
         settings or CommitteeSettings(),
         title="Alize committee",
         migrations_dir=Path(__file__).parent / "migrations",
         routers=[members_http.router, sessions_http.router, funds_http.router, partners_http.router],
+        access=ACCESS,
         commands=COMMANDS,
         subscription=Subscription(
             topics=[topics.CALLS, topics.APPLICATIONS, topics.ADVANCES], handlers=policies(SERVICE, SUBSCRIPTIONS)

@@ -4,6 +4,7 @@ It consumes every contract topic and applies to each event the read models that
 `PROJECTIONS` lists for its type (metrics/projections.py; the replay applies the
 same table)."""
 
+from alize_chassis.access import PUBLIC, AccessPolicy, InPath, InQuery, Nowhere, Scope, allow
 from alize_chassis.inbox import Handlers
 from alize_chassis.service import Subscription, create_service_app
 from alize_contracts import topics
@@ -15,6 +16,25 @@ from metrics.entrypoints import router
 from metrics.projections import PROJECTIONS
 from metrics.settings import MetricsSettings
 
+T = Scope.TERRITORY
+READERS = {"staff": T, "funder": T, "national": T}
+"""The figures of a territory: its network's staff, its funders and the national coordinator."""
+
+ACCESS = AccessPolicy(
+    {
+        "GET /metrics/territories": allow(Nowhere(), national=T),
+        "GET /metrics/territories/{territory}": allow(InPath(), **READERS),
+        "GET /metrics/national": allow(Nowhere(), national=T),
+        "GET /indicators": PUBLIC,
+        # Lineage names the firms behind a figure (a sole trader's SIREN identifies a person).
+        "GET /lineage/{indicator}": allow(InQuery(), **READERS),
+        "GET /dashboard": allow(Nowhere(), national=T),
+        "GET /dashboard/{territory}": allow(InPath(), **READERS),
+        "GET /reports/{scope}/{year}": allow(InPath("scope", everywhere="national"), **READERS),
+    }
+)
+"""Who may call each route (alize_chassis.access): every route has its rule."""
+
 
 def create_app(settings: MetricsSettings | None = None) -> FastAPI:
     settings = settings or MetricsSettings()
@@ -24,6 +44,7 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
         title="Alize metrics",
         migrations_dir=MIGRATIONS,
         routers=[router, dashboard.router, reports.router],
+        access=ACCESS,
         subscription=Subscription(
             topics=list(topics.ALL), handlers=Handlers.of(PROJECTIONS), schema_provider=active.current
         ),

@@ -72,8 +72,8 @@ async def the_mission(_: Conn, changed: Mission) -> MissionView:
     return mission_view(changed)
 
 
-async def missions(conn: Conn, application_id: UUID | None) -> list[MissionView]:
-    return [mission_view(m) for m in await mission_store.list_missions(conn, application_id)]
+async def missions(conn: Conn, application_id: UUID | None, territory: str | None) -> list[MissionView]:
+    return [mission_view(m) for m in await mission_store.list_missions(conn, application_id, territory)]
 
 
 async def days(conn: Conn, mission_id: UUID) -> list[dict[str, Any]]:
@@ -152,6 +152,7 @@ class AdvanceView(BaseModel):
     advance_id: UUID
     application_id: UUID
     territory: str
+    firm_id: str | None
     amount_cents: int
     disbursed_on: date | None
     schedule: list[InstallmentView]
@@ -166,6 +167,7 @@ def advance_view(advance: Advance) -> AdvanceView:
         advance_id=advance.id,
         application_id=advance.application_id,
         territory=advance.territory,
+        firm_id=advance.firm_id,
         amount_cents=advance.amount_cents,
         disbursed_on=advance.disbursed_on,
         schedule=[InstallmentView(due_on=i.due_on, amount_cents=i.amount_cents) for i in advance.installments],
@@ -188,8 +190,8 @@ async def advance(conn: Conn, advance_id: UUID) -> AdvanceView:
     return advance_view(found)
 
 
-async def advances(conn: Conn, application_id: UUID | None) -> list[AdvanceView]:
-    return [advance_view(a) for a in await advance_store.list_advances(conn, application_id)]
+async def advances(conn: Conn, application_id: UUID | None, territory: str | None) -> list[AdvanceView]:
+    return [advance_view(a) for a in await advance_store.list_advances(conn, application_id, territory)]
 
 
 # --- guidance ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.access import Target
 from alize_chassis.db import Conn
 from alize_chassis.journey import Journey, with_journey
 
@@ -156,3 +157,8 @@ async def save_decisions(conn: Conn, decisions: Sequence[Decided], session: Sess
     for statement, rows in statements:
         if rows:
             await conn.executemany(statement, rows)
+
+
+async def application_target(db: Conn, application_id: str) -> Target | None:
+    row = await db.fetchrow("SELECT territory, firm_id FROM docket WHERE application_id = $1", UUID(application_id))
+    return Target.of(row["territory"], firm_id=row["firm_id"]) if row else None

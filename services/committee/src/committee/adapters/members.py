@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from uuid import UUID
 
+from alize_chassis.access import Target
 from alize_chassis.db import Conn
 
 from committee.domain.members import Member, Tie
@@ -57,3 +58,8 @@ async def members(conn: Conn, member_ids: Collection[UUID]) -> dict[UUID, Member
         )
         for r in rows
     }
+
+
+async def member_target(db: Conn, member_id: str) -> Target | None:
+    territory = await db.fetchval("SELECT territory FROM members WHERE id = $1", UUID(member_id))
+    return Target.of(territory, member_id=member_id) if territory else None

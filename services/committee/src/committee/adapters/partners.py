@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.access import Target
 from alize_chassis.db import Conn
 
 from committee.domain.partners import Capacity, CapacityOffer, Offer, Partner
@@ -108,3 +109,8 @@ async def offers(conn: Conn, year: int, competences: Collection[str]) -> list[Of
         list(competences),
     )
     return [Offer(**{**dict(r), "territories": frozenset(r["territories"])}) for r in rows]
+
+
+async def partner_target(db: Conn, partner_id: str) -> Target | None:
+    territory = await partner_territory(db, UUID(partner_id))
+    return Target.of(territory, partner_id=partner_id) if territory else None

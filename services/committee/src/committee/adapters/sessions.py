@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.access import Target
 from alize_chassis.db import Conn
 
 from committee.domain.sessions import Session
@@ -45,3 +46,15 @@ async def session_for_update(conn: asyncpg.Connection, session_id: UUID) -> Sess
 
 async def save_held(conn: Conn, session: Session) -> None:
     await conn.execute("UPDATE sessions SET held_at = $2 WHERE id = $1", session.id, session.held_at)
+
+
+async def session_target(db: Conn, session_id: str) -> Target | None:
+    """A session belongs to its territory; each member sitting in it may see it."""
+    row = await db.fetchrow(
+        """
+        SELECT s.territory, array_agg(m.member_id) FILTER (WHERE m.member_id IS NOT NULL) AS members
+        FROM sessions s LEFT JOIN session_members m ON m.session_id = s.id WHERE s.id = $1 GROUP BY s.territory
+        """,
+        UUID(session_id),
+    )
+    return Target.of(row["territory"], member_id=list(row["members"] or [])) if row else None

@@ -8,6 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.access import Target
 from alize_chassis.db import Conn
 
 from intake.adapters.calls import get_call
@@ -85,6 +86,7 @@ _APP_FIELDS = (
     "advance_requested_cents",
     "status",
     "submitted_at",
+    "owner",
 )
 
 
@@ -173,3 +175,19 @@ async def add_committee_decision(
             decided_at,
         )
     return status
+
+
+# --- who may act on what (alize_chassis.access) ----------------------------------------
+
+
+async def application_target(db: Conn, application_id: str) -> Target | None:
+    row = await db.fetchrow("SELECT territory, firm_id, owner FROM applications WHERE id = $1", UUID(application_id))
+    return Target.of(row["territory"], firm_id=row["firm_id"], subject=row["owner"]) if row else None
+
+
+async def applicant_target(db: Conn, applicant_id: str) -> Target | None:
+    """An applicant's personal data belong to the territory of their application."""
+    row = await db.fetchrow(
+        "SELECT territory, firm_id, owner FROM applications WHERE applicant_id = $1 LIMIT 1", UUID(applicant_id)
+    )
+    return Target.of(row["territory"], firm_id=row["firm_id"], subject=row["owner"]) if row else None

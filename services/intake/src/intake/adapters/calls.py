@@ -7,6 +7,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.access import Target
 from alize_chassis.db import Conn
 
 from intake.domain.calls import Call
@@ -51,3 +52,8 @@ async def expired_open_calls(conn: Conn, today: date) -> list[UUID]:
 
 async def save_call_closure(conn: Conn, call: Call) -> None:
     await conn.execute("UPDATE calls SET closed_at = $2 WHERE id = $1", call.id, call.closed_at)
+
+
+async def call_target(db: Conn, call_id: str) -> Target | None:
+    territory = await db.fetchval("SELECT territory FROM calls WHERE id = $1", UUID(call_id))
+    return Target.of(territory) if territory else None

@@ -54,6 +54,8 @@ class Application:
     """Why the screening found it ineligible (empty: eligible); None until submitted."""
     withdrawn_at: datetime | None = None
     committee_decision: Decision | None = None
+    owner: str | None = None
+    """The account that created it from its own firm's or person's account (None: entered by staff)."""
 
     def __post_init__(self) -> None:
         if self.call.programme == SKILL_SPONSORSHIP and self.firm_id is None:

@@ -7,8 +7,9 @@ import logging
 from uuid import UUID, uuid4
 
 from alize_chassis import journey
-from alize_chassis.errors import NotFound, Rejected
-from alize_chassis.identifiers import normalise_firm_id
+from alize_chassis.errors import Forbidden, NotFound, Rejected
+from alize_chassis.identifiers import firm_of, normalise_firm_id
+from alize_chassis.identity import Role
 from alize_chassis.unit_of_work import UnitOfWork
 from alize_chassis.wire import Received
 from alize_contracts import ProjectApproved, ProjectRejected
@@ -42,10 +43,13 @@ async def create_application(uow: UnitOfWork, command: CreateApplication) -> App
         raise Rejected(f"call_id {command.call_id} is not a known call for applications")
     applicant_id = uuid4() if command.contact else None
     details = command.model_dump(exclude={"call_id", "firm_id", "contact", "jobs_planned", "submit", "firm_size"})
+    firm_id = normalise_firm_id(command.firm_id) if command.firm_id else None
+    owner = _own_account(uow, firm_id)
     application = Application(
         id=uuid4(),
         call=call,
-        firm_id=normalise_firm_id(command.firm_id) if command.firm_id else None,
+        firm_id=firm_id,
+        owner=owner,
         applicant_id=applicant_id,
         firm_size=command.firm_size or (size_class(command.baseline_headcount) if command.firm_id else None),
         jobs_planned_created=command.jobs_planned.created,
@@ -61,6 +65,17 @@ async def create_application(uow: UnitOfWork, command: CreateApplication) -> App
     return application
 
 
+def _own_account(uow: UnitOfWork, firm_id: str | None) -> str | None:
+    """An applicant acting from its own account applies for its own firm only (the `firm_id` its
+    account is linked to), or as a person with no firm yet; the application is then its own."""
+    if uow.actor is None or not uow.actor.acts_as(Role.FIRM):
+        return None
+    own_firm = uow.actor.principal.party("firm_id")
+    if firm_id is not None and (own_firm is None or firm_of(firm_id) != own_firm):
+        raise Forbidden("an applicant's account applies for its own firm only", location="body.firm_id")
+    return uow.actor.subject
+
+
 async def revise_draft(uow: UnitOfWork, command: ReviseDraft) -> Application:
     journey.tag(command.application_id)
     application = await _for_update(uow, command.application_id)
@@ -70,6 +85,7 @@ async def revise_draft(uow: UnitOfWork, command: ReviseDraft) -> Application:
         changes["jobs_planned_maintained"] = command.changes.jobs_planned.maintained
     if changes.get("firm_id"):
         changes["firm_id"] = normalise_firm_id(changes["firm_id"])
+        _own_account(uow, changes["firm_id"])
     revised = application.revise(**changes)
     await applications.save_draft(uow.conn, revised)
     return revised

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.access import Target
 from alize_chassis.db import Conn
 from alize_chassis.journey import Journey, with_journey
 
@@ -75,9 +76,12 @@ async def advance_for_update(conn: asyncpg.Connection, advance_id: UUID) -> tupl
     return (await _advances(conn, [row]))[0]
 
 
-async def list_advances(conn: Conn, application_id: UUID | None) -> list[Advance]:
+async def list_advances(conn: Conn, application_id: UUID | None, territory: str | None) -> list[Advance]:
     rows = await conn.fetch(
-        f"{_ADVANCE} WHERE $1::uuid IS NULL OR a.application_id = $1 ORDER BY a.granted_at", application_id
+        f"{_ADVANCE} WHERE ($1::uuid IS NULL OR a.application_id = $1) AND ($2::text IS NULL OR a.territory = $2) "
+        "ORDER BY a.granted_at",
+        application_id,
+        territory,
     )
     return [advance for advance, _ in await _advances(conn, rows)]
 
@@ -108,3 +112,8 @@ async def save_write_off(conn: Conn, advance: Advance, on: date, reason: str) ->
         advance.written_off_cents,
         reason,
     )
+
+
+async def advance_target(db: Conn, advance_id: str) -> Target | None:
+    row = await db.fetchrow("SELECT territory, firm_id FROM advances WHERE id = $1", UUID(advance_id))
+    return Target.of(row["territory"], firm_id=row["firm_id"]) if row else None

@@ -7,7 +7,9 @@ from datetime import date
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.access import Target
 from alize_chassis.db import Conn
+from alize_chassis.identifiers import normalise_firm_id
 from alize_chassis.journey import Journey, with_journey
 
 from missions.domain.guidance import Business, Outcome, Session, Track
@@ -108,3 +110,12 @@ async def add_survival_check(conn: Conn, firm_id: str, years: int, active: bool,
         active,
         checked_on,
     )
+
+
+async def business_target(db: Conn, firm_id: str) -> Target | None:
+    """A business created through guidance belongs to the territory of its guidance track."""
+    territory = await db.fetchval(
+        "SELECT p.territory FROM businesses b JOIN projects p USING (application_id) WHERE b.firm_id = $1",
+        normalise_firm_id(firm_id),
+    )
+    return Target.of(territory) if territory else None

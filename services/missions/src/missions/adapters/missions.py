@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from alize_chassis.access import Target
 from alize_chassis.db import Conn
 from alize_chassis.journey import Journey, with_journey
 
@@ -144,9 +145,12 @@ async def assigned_mission_for_update(
     return await mission(conn, mission_id) if mission_id else None  # read after the lock (missions.adapters)
 
 
-async def list_missions(conn: Conn, application_id: UUID | None) -> list[Mission]:
+async def list_missions(conn: Conn, application_id: UUID | None, territory: str | None) -> list[Mission]:
     rows = await conn.fetch(
-        f"{_MISSION} WHERE $1::uuid IS NULL OR m.application_id = $1 ORDER BY m.opened_at, m.id", application_id
+        f"{_MISSION} WHERE ($1::uuid IS NULL OR m.application_id = $1) AND ($2::text IS NULL OR p.territory = $2) "
+        "ORDER BY m.opened_at, m.id",
+        application_id,
+        territory,
     )
     return [_mission(r) for r in rows]
 
@@ -229,3 +233,18 @@ async def save_review(conn: Conn, day: Day, reason: str | None) -> None:
         day.status,
         reason,
     )
+
+
+async def mission_target(db: Conn, mission_id: str) -> Target | None:
+    """A mission: its partner company and its host firm each own it."""
+    row = await db.fetchrow(
+        "SELECT p.territory, p.firm_id, m.partner_id FROM missions m JOIN projects p USING (application_id) "
+        "WHERE m.id = $1",
+        UUID(mission_id),
+    )
+    return Target.of(row["territory"], firm_id=row["firm_id"], partner_id=row["partner_id"]) if row else None
+
+
+async def project_target(db: Conn, application_id: str) -> Target | None:
+    row = await db.fetchrow("SELECT territory, firm_id FROM projects WHERE application_id = $1", UUID(application_id))
+    return Target.of(row["territory"], firm_id=row["firm_id"]) if row else None

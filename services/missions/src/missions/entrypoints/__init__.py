@@ -3,24 +3,24 @@ bus; reads ask `views`."""
 
 from typing import Annotated
 
+from alize_chassis.access import Caller
 from alize_chassis.service import Bus, IdempotencyKey, Pool
-from fastapi import Depends, Header
+from fastapi import Depends
 
 from missions.domain.parties import Party
 
-__all__ = ["ActingParty", "Bus", "IdempotencyKey", "Pool"]
+__all__ = ["ActingFirm", "ActingPartner", "Bus", "Caller", "IdempotencyKey", "Pool"]
 
 
-def acting_party(
-    alize_party: Annotated[
-        str,
-        Header(
-            max_length=100,
-            description="Who acts: 'partner:<partner id>' (the lending company) or 'firm:<firm id>' (the host firm).",
-        ),
-    ],
-) -> Party:
-    return Party.parse(alize_party)
+def acting_partner(access: Caller) -> Party:
+    """The partner company the caller's account acts for (the guard has checked the mission is its own)."""
+    return Party("partner", access.party("partner_id") or "")
 
 
-ActingParty = Annotated[Party, Depends(acting_party)]
+def acting_firm(access: Caller) -> Party:
+    """The host firm the caller's account acts for (the guard has checked the mission is its own)."""
+    return Party("firm", access.party("firm_id") or "")
+
+
+ActingPartner = Annotated[Party, Depends(acting_partner)]
+ActingFirm = Annotated[Party, Depends(acting_firm)]

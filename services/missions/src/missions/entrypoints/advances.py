@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from alize_chassis.access import Target
+from alize_contracts import Territory
 from fastapi import APIRouter
 
 from missions import views
@@ -16,14 +18,18 @@ from missions.domain.commands import (
     WriteOff,
     WriteOffAdvance,
 )
-from missions.entrypoints import Bus, IdempotencyKey, Pool
+from missions.entrypoints import Bus, Caller, IdempotencyKey, Pool
 
 router = APIRouter(tags=["advances"])
 
 
 @router.get("/advances")
-async def advances(db: Pool, application_id: UUID | None = None) -> list[views.AdvanceView]:
-    return await views.advances(db, application_id)
+async def advances(
+    db: Pool, access: Caller, territory: Territory | None = None, application_id: UUID | None = None
+) -> list[views.AdvanceView]:
+    """A host firm sees its own advances only."""
+    found = await views.advances(db, application_id, territory)
+    return [a for a in found if access.sees(Target.of(a.territory, firm_id=a.firm_id))]
 
 
 @router.get("/advances/{advance_id}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from alize_chassis.access import Target
 from alize_contracts import Territory
 from fastapi import APIRouter
 
@@ -24,7 +25,7 @@ from missions.domain.commands import (
     SignConvention,
     Window,
 )
-from missions.entrypoints import ActingParty, Bus, IdempotencyKey, Pool
+from missions.entrypoints import ActingFirm, ActingPartner, Bus, Caller, IdempotencyKey, Pool
 
 router = APIRouter(tags=["missions"])
 
@@ -36,8 +37,12 @@ async def set_window(territory: Territory, body: Window, bus: Bus, idempotency_k
 
 
 @router.get("/missions")
-async def missions(db: Pool, application_id: UUID | None = None) -> list[views.MissionView]:
-    return await views.missions(db, application_id)
+async def missions(
+    db: Pool, access: Caller, territory: Territory | None = None, application_id: UUID | None = None
+) -> list[views.MissionView]:
+    """A partner company or a host firm sees its own missions only."""
+    found = await views.missions(db, application_id, territory)
+    return [m for m in found if access.sees(Target.of(m.territory, partner_id=m.partner_id, firm_id=m.firm_id))]
 
 
 @router.get("/missions/{mission_id}")
@@ -62,7 +67,7 @@ async def sign_convention(mission_id: UUID, body: Signature, bus: Bus, idempoten
 
 @router.post("/missions/{mission_id}/days", status_code=201, response_model=views.LoggedDay)
 async def log_day(
-    mission_id: UUID, body: LogDay, party: ActingParty, bus: Bus, idempotency_key: IdempotencyKey = None
+    mission_id: UUID, body: LogDay, party: ActingPartner, bus: Bus, idempotency_key: IdempotencyKey = None
 ) -> Any:
     """A day the lending partner logs: on a signed convention, inside its dates, within the budget."""
     command = LogMissionDay(party=party, mission_id=mission_id, day=body)
@@ -76,7 +81,7 @@ async def days(mission_id: UUID, db: Pool) -> list[dict[str, object]]:
 
 @router.post("/missions/{mission_id}/days/{day_id}/confirmation", response_model=views.ReviewedDay)
 async def confirm_day(
-    mission_id: UUID, day_id: UUID, party: ActingParty, bus: Bus, idempotency_key: IdempotencyKey = None
+    mission_id: UUID, day_id: UUID, party: ActingFirm, bus: Bus, idempotency_key: IdempotencyKey = None
 ) -> Any:
     """The host firm confirms a day: only confirmed days count as delivered."""
     command = ConfirmDay(party=party, mission_id=mission_id, day_id=day_id)
@@ -88,7 +93,7 @@ async def dispute_day(
     mission_id: UUID,
     day_id: UUID,
     body: Dispute,
-    party: ActingParty,
+    party: ActingFirm,
     bus: Bus,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
@@ -98,7 +103,7 @@ async def dispute_day(
 
 @router.post("/missions/{mission_id}/closure", response_model=views.MissionView)
 async def close(
-    mission_id: UUID, body: Closure, party: ActingParty, bus: Bus, idempotency_key: IdempotencyKey = None
+    mission_id: UUID, body: Closure, party: ActingFirm, bus: Bus, idempotency_key: IdempotencyKey = None
 ) -> Any:
     """The host firm closes the mission with its evaluation (the comment stays in this service)."""
     command = CloseMission(party=party, mission_id=mission_id, closure=body)

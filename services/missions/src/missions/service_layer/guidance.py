@@ -6,8 +6,9 @@ from decimal import Decimal
 from uuid import UUID, uuid4
 
 from alize_chassis import journey
-from alize_chassis.errors import Conflict, NotFound
+from alize_chassis.errors import Conflict, Forbidden, NotFound
 from alize_chassis.identifiers import normalise_firm_id
+from alize_chassis.identity import Role
 from alize_chassis.journey import Journey
 from alize_chassis.unit_of_work import UnitOfWork
 
@@ -31,8 +32,11 @@ async def _for_update(uow: UnitOfWork, application_id: UUID) -> tuple[Track, Jou
 
 
 async def log_session(uow: UnitOfWork, command: LogGuidanceSession) -> Session:
-    track, stored = await _for_update(uow, command.application_id)
     given = command.session
+    if uow.actor is not None and uow.actor.acts_as(Role.COUNSELLOR):
+        if uow.actor.principal.party("counsellor_id") != str(given.counsellor_id):
+            raise Forbidden("a counsellor logs its own sessions only", location="body.counsellor_id")
+    track, stored = await _for_update(uow, command.application_id)
     with uow.journey("missions guidance session", stored):
         territory = await repository.counsellor_territory(uow.conn, given.counsellor_id)
         session, event = track.log_session(
