@@ -30,7 +30,7 @@ import uvicorn
 from alize_contracts import Event, Jobs, ProjectApproved
 from alize_contracts.events import AdvanceGranted, CallOpened, PartnerAssignment
 from devstack.infra import REPO_ROOT, Infra
-from devstack.testing import eventually, publish_event, submitted_and_screened
+from devstack.testing import Accounts, eventually, publish_event, submitted_and_screened
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
@@ -111,9 +111,17 @@ def _dictionaries(values: dict[str, list[Any]]) -> str:
 Seeder = Callable[[httpx.AsyncClient], Awaitable[dict[str, list[Any]]]]
 
 
-async def fuzz(service: str, app: FastAPI, seed: Seeder, directory: Path, capsys: pytest.CaptureFixture[str]) -> None:
+async def fuzz(
+    service: str,
+    app: FastAPI,
+    seed: Seeder,
+    caller: dict[str, str],
+    directory: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Seed the service and let schemathesis call it as `caller` (the territory's staff: a real token)."""
     counted = Counted(app)
-    async with serving(counted) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
+    async with serving(counted) as url, httpx.AsyncClient(base_url=url, timeout=30, headers=caller) as http:
         values = await seed(http)
         config = directory / f"schemathesis-{service}.toml"
         config.write_text(CONFIG.format(max_examples=MAX_EXAMPLES, dictionaries=_dictionaries(values)))
@@ -129,6 +137,8 @@ async def fuzz(service: str, app: FastAPI, seed: Seeder, directory: Path, capsys
             f"{url}/openapi.json",
             "--checks",
             "all",
+            "--header",
+            f"Authorization: {caller['Authorization']}",
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
         )
@@ -146,7 +156,9 @@ async def fuzz(service: str, app: FastAPI, seed: Seeder, directory: Path, capsys
 # --- intake ---------------------------------------------------------------------------------------
 
 
-async def seed_intake(http: httpx.AsyncClient, infrastructure: Infra, territory: str) -> dict[str, list[Any]]:
+async def seed_intake(
+    http: httpx.AsyncClient, infrastructure: Infra, territory: str, accounts: Accounts
+) -> dict[str, list[Any]]:
     rules = {"min_jobs_planned": 0, "max_headcount": 249, "min_firm_age_months": 0}
     assert (await http.put(f"/territories/{territory}/eligibility-rules/skill_sponsorship", json=rules)).is_success
     call = await http.post(
@@ -202,7 +214,9 @@ def eligible_application(territory: str, application_id: UUID, call_id: UUID) ->
     return submitted_and_screened(territory, application_id, call_id, firm_id=FIRM)
 
 
-async def seed_committee(http: httpx.AsyncClient, infrastructure: Infra, territory: str) -> dict[str, list[Any]]:
+async def seed_committee(
+    http: httpx.AsyncClient, infrastructure: Infra, territory: str, accounts: Accounts
+) -> dict[str, list[Any]]:
     call_id, applications = uuid4(), [uuid4(), uuid4()]
     await publish(
         infrastructure,
@@ -269,7 +283,9 @@ async def seed_committee(http: httpx.AsyncClient, infrastructure: Infra, territo
 # --- missions -------------------------------------------------------------------------------------
 
 
-async def seed_missions(http: httpx.AsyncClient, infrastructure: Infra, territory: str) -> dict[str, list[Any]]:
+async def seed_missions(
+    http: httpx.AsyncClient, infrastructure: Infra, territory: str, accounts: Accounts
+) -> dict[str, list[Any]]:
     partner = uuid4()
     approved = ProjectApproved(
         territory=territory,
@@ -308,8 +324,12 @@ async def seed_missions(http: httpx.AsyncClient, infrastructure: Infra, territor
     )
     await publish(infrastructure, approved, granted, guided)
     application = str(approved.application_id)
-    missions = await eventually(lambda: http.get("/missions", params={"application_id": application}), _some)
-    advances = await eventually(lambda: http.get("/advances", params={"application_id": application}), _some)
+    missions = await eventually(
+        lambda: http.get("/missions", params={"application_id": application, "territory": territory}), _some
+    )
+    advances = await eventually(
+        lambda: http.get("/advances", params={"application_id": application, "territory": territory}), _some
+    )
     assert missions.json() and advances.json(), (missions.text, advances.text)
     mission_id = missions.json()[0]["mission_id"]
     convention = {
@@ -319,7 +339,7 @@ async def seed_missions(http: httpx.AsyncClient, infrastructure: Infra, territor
         "signed_on": TODAY.isoformat(),
     }
     assert (await http.put(f"/missions/{mission_id}/convention", json=convention)).is_success
-    lender = {"Alize-Party": f"partner:{partner}"}
+    lender = await accounts.partner(territory, partner_id=partner)
     day = await http.post(
         f"/missions/{mission_id}/days", json={"worked_on": TODAY.isoformat(), "days": 1}, headers=lender
     )
@@ -346,7 +366,6 @@ async def seed_missions(http: httpx.AsyncClient, infrastructure: Infra, territor
         "path.day_id": [day.json()["day_id"]],
         "body.counsellor_id": [counsellor.json()["counsellor_id"]],
         "path.firm_id": [CREATED, FIRM],
-        "header.Alize-Party": [f"partner:{partner}", f"firm:{FIRM}"],
     }
 
 
@@ -357,7 +376,9 @@ def _some(response: httpx.Response) -> bool:
 # --- metrics --------------------------------------------------------------------------------------
 
 
-async def seed_metrics(http: httpx.AsyncClient, infrastructure: Infra, territory: str) -> dict[str, list[Any]]:
+async def seed_metrics(
+    http: httpx.AsyncClient, infrastructure: Infra, territory: str, accounts: Accounts
+) -> dict[str, list[Any]]:
     application_id, call_id = uuid4(), uuid4()
     await publish(infrastructure, *eligible_application(territory, application_id, call_id))
     # A fresh consumer group reads every topic from the start: on a broker that kept the
@@ -395,9 +416,12 @@ async def test_no_input_makes_a_server_error_or_breaks_the_schema(
     service_settings: dict[str, str],
     infrastructure: Infra,
     territory: str,
+    accounts: Accounts,
 ) -> None:
     # Each service's own create_app and settings class (intake.app, intake.settings.IntakeSettings...).
     settings_class = getattr(importlib.import_module(f"{service}.settings"), f"{service.capitalize()}Settings")
     app = importlib.import_module(f"{service}.app").create_app(settings_class(**service_settings))
     seed = SEEDERS[service]
-    await fuzz(service, app, lambda http: seed(http, infrastructure, territory), tmp_path, capsys)
+    # The metrics serve national figures too: the national coordinator reads every route.
+    caller = await (accounts.national() if service == "metrics" else accounts.staff(territory))
+    await fuzz(service, app, lambda http: seed(http, infrastructure, territory, accounts), caller, tmp_path, capsys)

@@ -14,6 +14,7 @@ from devstack.infra import REPO_ROOT, Infra
 from devstack.otlp_sink import OtlpSink
 from devstack.scenario import cases, driver, oracle
 from devstack.stack import SERVICES, Stack, free_port
+from devstack.testing import Accounts
 
 
 @pytest.fixture(scope="session")
@@ -45,11 +46,12 @@ def stack(infrastructure: Infra, sink: OtlpSink, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="session")
-def populated(stack: Stack) -> driver.Populated:
+def populated(stack: Stack, accounts: Accounts) -> driver.Populated:
     suffix = uuid.uuid4().hex[:10]
     indre, gard = f"indre-{suffix}", f"gard-cevennes-{suffix}"
     scenario = cases.cases(indre=indre, gard=gard)
-    outcome = asyncio.run(driver.run(stack.urls, scenario))
+    outcome = asyncio.run(driver.run(stack.urls, scenario, accounts))
     expected = oracle.expected_metrics(scenario)
-    shown = asyncio.run(driver.wait_for_metrics(stack.url("metrics"), expected))
+    national = asyncio.run(accounts.national())
+    shown = asyncio.run(driver.wait_for_metrics(stack.url("metrics"), expected, national))
     return driver.Populated(indre, gard, outcome, expected, shown)

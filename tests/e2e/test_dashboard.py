@@ -1,19 +1,28 @@
 """The dashboard in a real headless browser (Debian's Chromium): the overview and a
 territory page render their figures and charts. Screenshots are written to
-.local/screenshots/ for a person to look at."""
+.local/screenshots/ for a person to look at. The browser reaches the dashboard through a
+signed-in proxy that adds the national coordinator's token, as an authenticating proxy in
+front of the service would (Chromium's command line cannot send a header)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import http.server
 import os
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from devstack.infra import REPO_ROOT
 from devstack.scenario import driver
 from devstack.stack import Stack
+from devstack.testing import Accounts
 
 pytestmark = pytest.mark.infra
 
@@ -27,6 +36,34 @@ def _chromium() -> str:
             pytest.fail("chromium is missing (scripts/infra.sh install puts it there)")
         pytest.skip("chromium is not installed")
     return found
+
+
+@contextlib.contextmanager
+def signed_in(upstream: str, headers: dict[str, str]) -> Iterator[str]:
+    """A local proxy to `upstream` that adds `headers` (a bearer token) to each GET: its address."""
+
+    class Forward(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            answer = httpx.get(f"{upstream}{self.path}", headers=headers, timeout=60)
+            self.send_response(answer.status_code)
+            for name in ("content-type", "content-security-policy", "cache-control"):
+                if name in answer.headers:
+                    self.send_header(name, answer.headers[name])
+            self.send_header("content-length", str(len(answer.content)))
+            self.end_headers()
+            self.wfile.write(answer.content)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _browse(url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -58,15 +95,27 @@ def _run(*command: str) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
-async def test_the_dashboard_renders_in_a_browser(stack: Stack, populated: driver.Populated, isolation_id: str) -> None:
+async def test_the_dashboard_renders_in_a_browser(
+    stack: Stack, populated: driver.Populated, isolation_id: str, accounts: Accounts
+) -> None:
     expected, indre = populated.expected, populated.indre
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    national = await accounts.national()
+    async with httpx.AsyncClient() as anonymous:
+        assert (await anonymous.get(f"{stack.url('metrics')}/dashboard/{indre}")).status_code == 401
+    with signed_in(stack.url("metrics"), national) as dashboard:
+        await asyncio.to_thread(_look_at_the_dashboard, dashboard, indre, expected)
+    async with httpx.AsyncClient(headers=national) as client:
+        missing = await client.get(f"{stack.url('metrics')}/dashboard/nowhere-{isolation_id}")
+    assert missing.status_code == 404
 
-    overview = _browse(f"{stack.url('metrics')}/dashboard", "--dump-dom").stdout
+
+def _look_at_the_dashboard(dashboard: str, indre: str, expected: dict[str, dict[str, Any]]) -> None:
+    overview = _browse(f"{dashboard}/dashboard", "--dump-dom").stdout
     assert "<h1>Territories</h1>" in overview and f'href="/dashboard/{indre}"' in overview
     assert overview.count("<svg") >= 2 and "Firms supported (CO01)" in overview
 
-    page = _browse(f"{stack.url('metrics')}/dashboard/{indre}", "--dump-dom").stdout
+    page = _browse(f"{dashboard}/dashboard/{indre}", "--dump-dom").stdout
     assert f"<h1>{indre}</h1>" in page
     assert "The application funnel" in page and "Jobs planned vs declared, by year" in page
     figures = expected[indre]
@@ -75,12 +124,8 @@ async def test_the_dashboard_renders_in_a_browser(stack: Stack, populated: drive
     for name, url in (("overview", "/dashboard"), ("territory", f"/dashboard/{indre}")):
         shot = SCREENSHOTS / f"dashboard-{name}.png"
         shot.unlink(missing_ok=True)
-        _browse(f"{stack.url('metrics')}{url}", f"--screenshot={shot}")
+        _browse(f"{dashboard}{url}", f"--screenshot={shot}")
         assert shot.stat().st_size > 20_000, f"{shot} looks empty"
-
-    async with httpx.AsyncClient() as http:
-        missing = await http.get(f"{stack.url('metrics')}/dashboard/nowhere-{isolation_id}")
-    assert missing.status_code == 404
 
 
 def test_screenshot_folder_is_ignored_by_git() -> None:
@@ -89,14 +134,14 @@ def test_screenshot_folder_is_ignored_by_git() -> None:
 
 
 async def test_the_annual_report_renders_as_html_and_pdf(
-    stack: Stack, populated: driver.Populated, isolation_id: str
+    stack: Stack, populated: driver.Populated, isolation_id: str, accounts: Accounts
 ) -> None:
     from datetime import UTC, datetime
 
     expected, indre, year = populated.expected, populated.indre, datetime.now(UTC).year
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    async with httpx.AsyncClient(timeout=60) as http:
+    async with httpx.AsyncClient(timeout=60, headers=await accounts.national()) as http:
         html = await http.get(f"{stack.url('metrics')}/reports/{indre}/{year}")
         pdf = await http.get(f"{stack.url('metrics')}/reports/{indre}/{year}", params={"format": "pdf"})
         national = await http.get(f"{stack.url('metrics')}/reports/national/{year}", params={"format": "pdf"})

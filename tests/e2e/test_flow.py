@@ -8,7 +8,7 @@ from devstack.otlp_sink import OtlpSink, Span
 from devstack.scenario import driver, oracle
 from devstack.scenario.cases import Case
 from devstack.stack import Stack
-from devstack.testing import eventually
+from devstack.testing import Accounts, eventually
 
 pytestmark = pytest.mark.infra
 
@@ -92,12 +92,12 @@ PROJECTED = {
 
 
 async def test_one_applications_journey_is_one_trace_across_all_services(
-    stack: Stack, sink: OtlpSink, isolation_id: str
+    stack: Stack, sink: OtlpSink, isolation_id: str, accounts: Accounts
 ) -> None:
     territory = f"traced-{isolation_id}"
     cases = _one_journey(territory)
-    outcome = await driver.run(stack.urls, cases)
-    await driver.wait_for_metrics(stack.url("metrics"), oracle.expected_metrics(cases))
+    outcome = await driver.run(stack.urls, cases, accounts)
+    await driver.wait_for_metrics(stack.url("metrics"), oracle.expected_metrics(cases), await accounts.staff(territory))
     (application_id,) = outcome.application_ids
 
     def journey(spans: list[Span]) -> list[Span]:

@@ -12,7 +12,7 @@ import pytest
 from devstack.scenario import driver
 from devstack.scenario.cases import Case
 from devstack.stack import Stack
-from devstack.testing import eventually, fetch
+from devstack.testing import Accounts, eventually, fetch
 
 pytestmark = pytest.mark.infra
 
@@ -33,11 +33,13 @@ async def _footprint(stack: Stack) -> dict[str, int]:
     return counts
 
 
-async def test_each_refusal_is_a_clear_4xx_with_no_event_and_no_row(stack: Stack, isolation_id: str) -> None:
+async def test_each_refusal_is_a_clear_4xx_with_no_event_and_no_row(
+    stack: Stack, isolation_id: str, accounts: Accounts
+) -> None:
     urls, territory = stack.urls, f"refusals-{isolation_id}"
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with httpx.AsyncClient(timeout=30, headers=await accounts.staff(territory)) as http:
         network = await driver.set_up_network(
-            http, urls, territory, {"skill_sponsorship"}, {"sales"}, conflicted_firm=TIED_FIRM
+            http, urls, accounts, territory, {"skill_sponsorship"}, {"sales"}, conflicted_firm=TIED_FIRM
         )
         good = Case(territory, "skill_sponsorship", FIRM, (2, 5), 5, ("sales",), "approve", skill_days=2)
         tied = Case(territory, "skill_sponsorship", TIED_FIRM, (1, 3), 3, ("sales",), "approve", skill_days=1)
@@ -160,11 +162,13 @@ async def _missions_footprint(stack: Stack) -> dict[str, int]:
     return counts
 
 
-async def test_each_missions_refusal_is_a_clear_4xx_with_no_event_and_no_row(stack: Stack, isolation_id: str) -> None:
+async def test_each_missions_refusal_is_a_clear_4xx_with_no_event_and_no_row(
+    stack: Stack, isolation_id: str, accounts: Accounts
+) -> None:
     urls, territory = stack.urls, f"outcomes-{isolation_id}"
     today = datetime.now(UTC).date()
-    async with httpx.AsyncClient(timeout=30) as http:
-        network = await driver.set_up_network(http, urls, territory, {"skill_sponsorship"}, {"sales"})
+    async with httpx.AsyncClient(timeout=30, headers=await accounts.staff(territory)) as http:
+        network = await driver.set_up_network(http, urls, accounts, territory, {"skill_sponsorship"}, {"sales"})
         case = Case(
             territory,
             "skill_sponsorship",
@@ -179,20 +183,25 @@ async def test_each_missions_refusal_is_a_clear_4xx_with_no_event_and_no_row(sta
         application_id = await driver.apply(http, urls, network, case)
         await driver.hold_session(http, urls, network, [(case, application_id)])
         missions = await eventually(
-            lambda: http.get(f"{urls['missions']}/missions", params={"application_id": application_id}),
+            lambda: http.get(
+                f"{urls['missions']}/missions", params={"application_id": application_id, "territory": territory}
+            ),
             lambda r: bool(r.json()),
             60,
             waiting_for="the mission",
         )
         mission = f"{urls['missions']}/missions/{missions.json()[0]['mission_id']}"
         advances = await eventually(
-            lambda: http.get(f"{urls['missions']}/advances", params={"application_id": application_id}),
+            lambda: http.get(
+                f"{urls['missions']}/advances", params={"application_id": application_id, "territory": territory}
+            ),
             lambda r: bool(r.json()),
             60,
             waiting_for="the advance",
         )
         advance = f"{urls['missions']}/advances/{advances.json()[0]['advance_id']}"
-        partner, host = {"Alize-Party": f"partner:{network.partner_id}"}, {"Alize-Party": f"firm:{FIRM}"}
+        partner = await accounts.partner(territory, network.partner_id)
+        host = await accounts.firm(territory, FIRM)
         expert = {"full_name": "Nadia Benali", "email": "nadia.benali@example.com"}
         start = today  # the approval's day: a day worked is never in the future, nor before the approval
         convention = {
@@ -238,7 +247,7 @@ async def test_each_missions_refusal_is_a_clear_4xx_with_no_event_and_no_row(sta
             "confirmed by the wrong party",
             lambda: http.post(f"{mission}/days/{logged}/confirmation", headers=partner),
             403,
-            "only the host firm",
+            "roles do not allow",
         )
         await refused(
             "repayment above what is owed",
@@ -255,7 +264,7 @@ async def test_each_missions_refusal_is_a_clear_4xx_with_no_event_and_no_row(sta
                 json={"years": 1, "active": True, "checked_on": today.isoformat()},
             ),
             404,
-            f"no business {FIRM}",
+            "Nothing with this identifier",
         )
         confirmed = await http.post(f"{mission}/days/{logged}/confirmation", headers=host)
         assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"

@@ -3,6 +3,7 @@ sessions deciding with quorum and conflicts of interest, budgets and partners.""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -15,14 +16,18 @@ from alize_contracts.events import AdvanceRepaymentReceived
 from committee.app import create_app
 from committee.settings import CommitteeSettings
 from devstack.infra import Infra
-from devstack.testing import FIRM, count, eventually, fetch, publish_event, running
+from devstack.testing import FIRM, Accounts, count, eventually, fetch, publish_event, running
 
 pytestmark = pytest.mark.infra
 
 
 @pytest.fixture
-async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    async with running(create_app(CommitteeSettings(**service_settings))) as http:  # type: ignore[arg-type]
+async def client(
+    service_settings: dict[str, str], accounts: Accounts, territory: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The service, called by the network's staff of the test's territory."""
+    staff = await accounts.staff(territory)
+    async with running(create_app(CommitteeSettings(**service_settings)), staff) as http:  # type: ignore[arg-type]
         yield http
 
 
@@ -298,8 +303,9 @@ BAD_REQUESTS = [
 
 @pytest.mark.parametrize(("path", "body", "message"), BAD_REQUESTS, ids=[m for *_, m in BAD_REQUESTS])
 async def test_bad_requests_are_refused_and_change_nothing(
-    client: httpx.AsyncClient, database_url: str, path: str, body: dict[str, Any], message: str
+    client: httpx.AsyncClient, database_url: str, territory: str, path: str, body: dict[str, Any], message: str
 ) -> None:
+    body = json.loads(json.dumps(body).replace('"indre"', json.dumps(territory)))  # the staff's own territory
     response = await client.post(path, json=body)
     assert response.status_code == 422 and message in response.text
     for table in ("members", "sessions", "partners", "outbox"):
@@ -358,7 +364,7 @@ async def test_an_approved_project_is_amended_in_a_later_session(world: World, d
     assert (await world.decide(first, approve(application, members, partner_id, days=3))).status_code == 201
     assert (await world.client.get(f"/sessions/{first}/agenda")).json() == []  # nothing left awaiting a decision
     missing = await world.client.get(f"/sessions/{uuid4()}/agenda")
-    assert missing.status_code == 404 and "no committee session" in missing.text
+    assert missing.status_code == 404 and "Nothing with this identifier" in missing.text
 
     pending = await world.application()
     second = await world.session(members)
@@ -421,10 +427,35 @@ async def test_advances_draw_on_the_revolving_fund(world: World, infrastructure:
     [({"fund_cents": -1}, "fund_cents"), ({}, "fund_cents"), ({"fund_cents": 5, "extra": 1}, "extra")],
 )
 async def test_bad_fund_is_refused_and_changes_nothing(
-    client: httpx.AsyncClient, database_url: str, body: dict[str, Any], message: str
+    client: httpx.AsyncClient, database_url: str, territory: str, body: dict[str, Any], message: str
 ) -> None:
-    response = await client.put("/territories/indre/advance-fund", json=body)
+    response = await client.put(f"/territories/{territory}/advance-fund", json=body)
     assert response.status_code == 422 and message in response.text
     assert await count(database_url, "committee", "advance_funds") == 0
-    missing = await client.get("/territories/indre/advance-fund")
-    assert missing.status_code == 404 and "no revolving fund is set for indre" in missing.text
+    missing = await client.get(f"/territories/{territory}/advance-fund")
+    assert missing.status_code == 404 and f"no revolving fund is set for {territory}" in missing.text
+
+
+async def test_a_member_sees_the_sessions_it_sits_in_and_declares_its_own_ties(
+    world: World, accounts: Accounts, territory: str
+) -> None:
+    sitting, absent = await world.member(), await world.member()
+    session = await world.session([sitting], quorum=1)
+    as_sitting = await accounts.member(territory, sitting)
+    as_absent = await accounts.member(territory, absent)
+    assert (await world.client.get(f"/sessions/{session}/agenda", headers=as_sitting)).status_code == 200
+    assert (await world.client.get(f"/sessions/{session}/agenda", headers=as_absent)).status_code == 403
+    # Members neither record decisions nor read the docket or partners' contacts: the staff's work.
+    for method, url in (("POST", f"/sessions/{session}/decisions"), ("GET", "/docket"), ("GET", "/partners")):
+        refused = await world.client.request(
+            method, url, params={"territory": territory}, json={"decisions": []}, headers=as_sitting
+        )
+        assert refused.status_code == 403, (method, url, refused.text)
+    own = await world.client.post(f"/members/{sitting}/conflicts", json={"firm_id": FIRM}, headers=as_sitting)
+    assert own.status_code == 201, own.text
+    other = await world.client.post(f"/members/{absent}/conflicts", json={"firm_id": FIRM}, headers=as_sitting)
+    assert other.status_code == 403
+    # A funder reads the territory's revolving fund; it cannot set it.
+    funder = await accounts.funder(territory)
+    fund = await world.client.put(f"/territories/{territory}/advance-fund", json={"fund_cents": 1}, headers=funder)
+    assert fund.status_code == 403

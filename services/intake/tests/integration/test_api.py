@@ -14,7 +14,7 @@ from alize_chassis.db import create_pool
 from alize_contracts import Jobs, ProjectApproved, topics
 from alize_contracts.events import ProjectDeferred
 from devstack.infra import Infra
-from devstack.testing import count, eventually, fetch, find_message, publish_event, running
+from devstack.testing import Accounts, count, eventually, fetch, find_message, publish_event, running
 from intake.adapters import calls
 from intake.app import COMMANDS, create_app
 from intake.domain.calls import Call
@@ -27,8 +27,12 @@ TODAY = datetime.now(UTC).date()
 
 
 @pytest.fixture
-async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    async with running(create_app(IntakeSettings(**service_settings))) as http:  # type: ignore[arg-type]
+async def client(
+    service_settings: dict[str, str], accounts: Accounts, territory: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The service, called by the network's staff of the test's territory."""
+    staff = await accounts.staff(territory)
+    async with running(create_app(IntakeSettings(**service_settings)), staff) as http:  # type: ignore[arg-type]
         yield http
 
 
@@ -394,12 +398,12 @@ BAD_CALLS = [
 
 @pytest.mark.parametrize(("overrides", "message"), BAD_CALLS, ids=[m for _, m in BAD_CALLS])
 async def test_bad_call_is_refused_and_changes_nothing(
-    client: httpx.AsyncClient, database_url: str, overrides: dict[str, Any], message: str
+    client: httpx.AsyncClient, database_url: str, territory: str, overrides: dict[str, Any], message: str
 ) -> None:
     response = await client.post(
         "/calls",
         json={
-            "territory": "indre",
+            "territory": territory,
             "programme": "skill_sponsorship",
             "opens_on": TODAY.isoformat(),
             "closes_on": (TODAY + timedelta(days=30)).isoformat(),
@@ -416,7 +420,7 @@ async def test_bad_call_is_refused_and_changes_nothing(
 async def test_unknown_things_are_404(client: httpx.AsyncClient) -> None:
     for path in (f"/applications/{uuid4()}", f"/calls/{uuid4()}", f"/applicants/{uuid4()}"):
         response = await client.get(path)
-        assert response.status_code == 404 and "no " in response.json()["detail"]
+        assert response.status_code == 404 and "Nothing with this identifier" in response.json()["detail"]
     assert (await client.post(f"/applications/{uuid4()}/submit")).status_code == 404
 
 
@@ -468,3 +472,38 @@ async def test_bad_eligibility_rules_are_refused_and_change_nothing(
         f"/territories/{territory}/eligibility-rules/lottery", json={"min_jobs_planned": 1, "max_headcount": 10}
     )
     assert bad_programme.status_code == 422 and "programme" in bad_programme.text
+
+
+async def test_an_applicant_follows_and_changes_its_own_file_only(
+    client: httpx.AsyncClient, accounts: Accounts, territory: str
+) -> None:
+    call_id = await _open_call(client, territory)
+    own = await accounts.firm(territory, firm_id="404833048")
+    other_firm = await accounts.firm(territory, firm_id="732829320")
+    other_staff = await accounts.staff(f"{territory}-other")
+    # An applicant's account applies for its own firm only.
+    refused = await client.post("/applications", json=_application(call_id, firm_id="732 829 320"), headers=own)
+    assert refused.status_code == 403, refused.text
+    created = await client.post("/applications", json=_application(call_id), headers=own)
+    assert created.status_code == 201, created.text
+    url = f"/applications/{created.json()['application_id']}"
+    assert (await client.get(url, headers=own)).status_code == 200
+    for stranger in (other_firm, other_staff):
+        assert (await client.get(url, headers=stranger)).status_code == 403
+        assert (await client.post(f"{url}/submit", headers=stranger)).status_code == 403
+    assert (await client.post(f"{url}/submit", headers=own)).json()["status"] == "submitted"
+    assert (await client.get(url)).status_code == 200  # the territory's staff
+    anonymous = client.build_request("GET", url)
+    del anonymous.headers["authorization"]
+    response = await client.send(anonymous)
+    assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer")
+    # Who did what is on record, by opaque subject and role, never by name.
+    audit = (await client.get("/audit", params={"territory": territory})).json()
+    assert [(e["command"], e["acting_as"]) for e in reversed(audit)] == [
+        ("OpenCall", f"network-staff@{territory}"),
+        ("CreateApplication", f"firm@{territory}"),
+        ("SubmitApplication", f"firm@{territory}"),
+    ]
+    assert audit[0]["target"] == {"application_id": created.json()["application_id"]}
+    assert len({e["subject"] for e in audit}) == 2 and all(e["trace_id"] for e in audit)
+    assert (await client.get("/audit", params={"territory": territory}, headers=own)).status_code == 403

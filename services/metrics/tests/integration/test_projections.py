@@ -44,7 +44,7 @@ from alize_contracts.events import (
 )
 from devstack.infra import Infra
 from devstack.scenario.oracle import empty_metrics
-from devstack.testing import eventually, fetch, find_message, publish_event, publish_raw, running
+from devstack.testing import Accounts, eventually, fetch, find_message, publish_event, publish_raw, running
 from metrics.app import create_app
 from metrics.settings import MetricsSettings
 
@@ -52,8 +52,15 @@ pytestmark = pytest.mark.infra
 
 
 @pytest.fixture
-async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    async with running(create_app(MetricsSettings(**service_settings, consumer_max_attempts=2))) as http:  # type: ignore[arg-type]
+async def national(accounts: Accounts) -> dict[str, str]:
+    """The national coordinator's account: it reads every territory's figures."""
+    return await accounts.national()
+
+
+@pytest.fixture
+async def client(service_settings: dict[str, str], national: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    settings = MetricsSettings(**service_settings, consumer_max_attempts=2)  # type: ignore[arg-type]
+    async with running(create_app(settings), national) as http:
         yield http
 
 
@@ -489,12 +496,12 @@ async def _ledger(settings: MetricsSettings, territory: str) -> list[dict[str, o
 
 
 async def test_replay_rebuilds_equal_figures_and_switches_without_downtime(
-    service_settings: dict[str, str], infrastructure: Infra, territory: str
+    service_settings: dict[str, str], infrastructure: Infra, territory: str, national: dict[str, str]
 ) -> None:
     from metrics.replay import replay
 
     settings = MetricsSettings(**service_settings)  # type: ignore[arg-type]
-    async with running(create_app(settings)) as client:
+    async with running(create_app(settings), national) as client:
         events = _events(territory)
         for event in events:
             event_id = await publish_event(infrastructure.kafka_bootstrap_servers, event)

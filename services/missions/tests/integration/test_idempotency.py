@@ -18,13 +18,12 @@ from alize_contracts import Event, Jobs, ProjectApproved, topics
 from alize_contracts.events import AdvanceGranted, PartnerAssignment
 from devstack.commands_testing import assert_retry_safe, write_routes
 from devstack.infra import Infra
-from devstack.testing import consumed_to_end, publish_event, running
+from devstack.testing import Accounts, consumed_to_end, publish_event, running
 from missions.app import create_app
 from missions.settings import MissionsSettings
 
 SCHEMA = "missions"
 FIRM, PARTNER = "404833048", uuid4()
-HOST, LENDER = f"firm:{FIRM}", f"partner:{PARTNER}"
 APPROVED_AT = datetime(2026, 3, 2, 16, tzinfo=UTC)
 
 ROUTES = {
@@ -56,9 +55,15 @@ def settings(service_settings: dict[str, str]) -> MissionsSettings:
 
 
 @pytest.fixture
-async def client(settings: MissionsSettings) -> AsyncIterator[httpx.AsyncClient]:
-    async with running(create_app(settings)) as http:
+async def client(settings: MissionsSettings, accounts: Accounts, territory: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The service, called by the network's staff of the test's territory."""
+    async with running(create_app(settings), await accounts.staff(territory)) as http:
         yield http
+
+
+def _of(approval: ProjectApproved) -> dict[str, str]:
+    """The query for what an approval opened: its application in its territory."""
+    return {"application_id": str(approval.application_id), "territory": approval.territory}
 
 
 def _approved(territory: str, programme: str = "skill_sponsorship") -> ProjectApproved:
@@ -100,10 +105,9 @@ async def _retry_safe(
     body: Any = None,
     *,
     other: tuple[str, Any],
-    party: str | None = None,
+    party: dict[str, str] | None = None,
 ) -> Any:
-    headers = {"Alize-Party": party} if party else None
-    response = await assert_retry_safe(client, database_url, SCHEMA, method, url, body, other=other, headers=headers)
+    response = await assert_retry_safe(client, database_url, SCHEMA, method, url, body, other=other, headers=party)
     return response.json()
 
 
@@ -116,11 +120,12 @@ async def test_the_mission_window(
 
 
 async def test_a_mission_from_convention_to_closure(
-    client: httpx.AsyncClient, consumed: Consumed, database_url: str, territory: str
+    client: httpx.AsyncClient, consumed: Consumed, database_url: str, territory: str, accounts: Accounts
 ) -> None:
+    HOST, LENDER = await accounts.firm(territory, firm_id=FIRM), await accounts.partner(territory, partner_id=PARTNER)
     approval = _approved(territory)
     await consumed(approval)
-    missions = (await client.get("/missions", params={"application_id": str(approval.application_id)})).json()
+    missions = (await client.get("/missions", params=_of(approval))).json()
     url = f"/missions/{missions[0]['mission_id']}"
     terms = {
         "expert": {"full_name": "Nadia Benali", "email": "nadia.benali@example.com"},
@@ -151,9 +156,7 @@ async def test_a_mission_from_convention_to_closure(
         other=(f"{url}/days", {**day, "worked_on": "2026-05-05"}),
         party=LENDER,
     )
-    second_logged = await client.post(
-        f"{url}/days", json={**day, "worked_on": "2026-05-05"}, headers={"Alize-Party": LENDER}
-    )
+    second_logged = await client.post(f"{url}/days", json={**day, "worked_on": "2026-05-05"}, headers=LENDER)
     assert second_logged.status_code == 201, second_logged.text
     second = second_logged.json()
     first_day, second_day = f"{url}/days/{logged['day_id']}", f"{url}/days/{second['day_id']}"
@@ -214,7 +217,7 @@ async def test_jobs_and_advances(
     )
     assert (declared["jobs_created"], declared["jobs_maintained"]) == (2, 12)
 
-    advances = (await client.get("/advances", params={"application_id": str(approval.application_id)})).json()
+    advances = (await client.get("/advances", params=_of(approval))).json()
     url = f"/advances/{advances[0]['advance_id']}"
     disbursement = {"disbursed_on": "2026-04-01", "installments": 2, "first_due_on": "2026-10-01"}
     await _retry_safe(

@@ -9,14 +9,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import psutil
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from devstack import infra
+from devstack.identity import DEMO_PASSWORD, IdentityConfig, IdentityProvider
 from devstack.scenario import cases, driver, oracle
 from devstack.stack import Stack
+from devstack.testing import Accounts
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 console = Console(width=None if sys.stdout.isatty() else 120)
@@ -76,17 +79,20 @@ def demo(
             f"{len(scenario)} applications screened; one committee session per territory; missions with conventions "
             f"and confirmed days; job declarations; advances disbursed and repaid in part; guidance tracks…[/bold]"
         )
-        outcome = asyncio.run(driver.run(stack.urls, scenario))
+        idp = IdentityProvider(IdentityConfig.from_env(found.identity_env()))
+        accounts = Accounts(idp)
+        outcome = asyncio.run(driver.run(stack.urls, scenario, accounts))
         for refusal in outcome.refusals:
             console.print(f"  refused as expected: {refusal}")
         expected = oracle.expected_metrics(scenario)
-        shown = asyncio.run(driver.wait_for_metrics(stack.url("metrics"), expected))
+        shown = asyncio.run(driver.wait_for_metrics(stack.url("metrics"), expected, asyncio.run(accounts.national())))
         done = time.monotonic()
         _print_metrics(shown)
         if shown != expected:
             console.print("[red]The metrics differ from what the scenario expects.[/red]")
             raise typer.Exit(1)
         console.print("[green]Metrics match the scenario exactly.[/green]")
+        _print_access(asyncio.run(who_sees_what(stack.urls, idp, outcome)))
         console.print(
             f"Timings: infrastructure {infra_ready - started:.1f} s, services "
             f"{services_ready - infra_ready:.1f} s, scenario to metrics {done - services_ready:.1f} s, "
@@ -120,6 +126,41 @@ def asyncapi() -> None:
 
     for path in write_all():
         console.print(str(path.relative_to(infra.REPO_ROOT)))
+
+
+DEMO_USERS = ("staff.indre", "funder.indre", "member.indre", "firm.indre", "staff.gard-cevennes", "coordinator")
+
+
+async def who_sees_what(
+    urls: dict[str, str], idp: IdentityProvider, outcome: driver.Outcome
+) -> dict[str, dict[str, int]]:
+    """The status each demo user of the committed realm (and an anonymous caller) gets for a few reads."""
+    application = outcome.application_ids[0]  # one of Indre's
+    reads = {
+        "metrics of indre": f"{urls['metrics']}/metrics/territories/indre",
+        "national metrics": f"{urls['metrics']}/metrics/national",
+        "lineage (firm ids)": f"{urls['metrics']}/lineage/firms_supported?territory=indre",
+        "an Indre application": f"{urls['intake']}/applications/{application}",
+        "Indre's docket": f"{urls['committee']}/docket?territory=indre",
+        "Indre's audit log": f"{urls['intake']}/audit?territory=indre",
+    }
+    seen: dict[str, dict[str, int]] = {}
+    async with httpx.AsyncClient(timeout=10) as http:
+        for user in ("anonymous", *DEMO_USERS):
+            headers = {} if user == "anonymous" else {"Authorization": f"Bearer {await idp.token(user)}"}
+            seen[user] = {what: (await http.get(url, headers=headers)).status_code for what, url in reads.items()}
+    return seen
+
+
+def _print_access(seen: dict[str, dict[str, int]]) -> None:
+    table = Table(title=f"Who sees what: HTTP status per demo user (password {DEMO_PASSWORD!r}: devstack token <user>)")
+    reads = next(iter(seen.values()))
+    table.add_column("user")
+    for what in reads:
+        table.add_column(what, justify="right")
+    for user, statuses in seen.items():
+        table.add_row(user, *(str(statuses[what]) for what in reads))
+    console.print(table)
 
 
 def _print_metrics(shown: dict[str, dict[str, Any]]) -> None:

@@ -20,11 +20,15 @@ import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from devstack import databases, infra
-from devstack.testing import unavailable
+from devstack.testing import Accounts, unavailable
+
+if TYPE_CHECKING:
+    from devstack.identity import IdentityProvider
 
 
 @contextlib.contextmanager
@@ -89,6 +93,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.infra)
         elif "postgres_server" in fixtures:
             item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(scope="session")
+def accounts(identity_provider: IdentityProvider) -> Accounts:
+    """Callers with tokens from the real identity provider (`Accounts`)."""
+    return Accounts(identity_provider)
 
 
 @pytest.fixture

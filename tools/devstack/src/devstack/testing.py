@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from uuid import UUID, uuid4
 
 import httpx
@@ -18,6 +18,9 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from devstack.polling import eventually as eventually  # the one polling helper, for tests too
+
+if TYPE_CHECKING:
+    from devstack.identity import IdentityProvider
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -34,13 +37,61 @@ T = TypeVar("T")
 
 
 @contextlib.asynccontextmanager
-async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """Start the app's lifespan (migrations, broker, relay) and give an HTTP client to it."""
+async def running(app: FastAPI, headers: Mapping[str, str] | None = None) -> AsyncIterator[httpx.AsyncClient]:
+    """Start the app's lifespan (migrations, broker, relay) and give an HTTP client to it, sending
+    `headers` (e.g. a caller's token: `Accounts`) with every request."""
     # Startup migrates a fresh database and may create topics; stopping leaves a consumer group.
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://service", headers=headers) as client:
             yield client
+
+
+class Accounts:
+    """Callers for tests: accounts at the real identity provider, one per role, territory and party,
+    created on first use (a test's own territory gets its own accounts), each giving the headers that
+    carry its token."""
+
+    def __init__(self, idp: IdentityProvider) -> None:
+        self.idp = idp
+        self._made: dict[tuple[str, tuple[tuple[str, str], ...]], Any] = {}
+
+    async def headers(self, role: str, territory: str | None = None, **parties: object) -> dict[str, str]:
+        if role in ("national-coordinator", "platform-admin"):
+            group = "/national/coordinator" if role == "national-coordinator" else "/platform/admin"
+        else:
+            assert territory is not None, f"a {role} acts in a territory"
+            group = f"/territories/{territory}/{role}"
+        attributes = {name: str(value) for name, value in parties.items()}
+        key = (group, tuple(sorted(attributes.items())))
+        if key not in self._made:
+            self._made[key] = await self.idp.account(groups=[group], attributes=attributes)
+        headers: dict[str, str] = self._made[key].headers  # renewed when about to expire
+        return headers
+
+    async def staff(self, territory: str) -> dict[str, str]:
+        return await self.headers("network-staff", territory)
+
+    async def member(self, territory: str, member_id: object) -> dict[str, str]:
+        return await self.headers("committee-member", territory, member_id=member_id)
+
+    async def partner(self, territory: str, partner_id: object) -> dict[str, str]:
+        return await self.headers("partner", territory, partner_id=partner_id)
+
+    async def firm(self, territory: str, firm_id: object | None = None) -> dict[str, str]:
+        return await self.headers("firm", territory, **({"firm_id": firm_id} if firm_id else {}))
+
+    async def counsellor(self, territory: str, counsellor_id: object) -> dict[str, str]:
+        return await self.headers("counsellor", territory, counsellor_id=counsellor_id)
+
+    async def funder(self, territory: str) -> dict[str, str]:
+        return await self.headers("funder", territory)
+
+    async def national(self) -> dict[str, str]:
+        return await self.headers("national-coordinator")
+
+    async def admin(self) -> dict[str, str]:
+        return await self.headers("platform-admin")
 
 
 async def publish_raw(

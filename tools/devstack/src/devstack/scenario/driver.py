@@ -1,8 +1,11 @@
-"""Plays cases against a running stack, through the services' HTTP APIs only."""
+"""Plays cases against a running stack, through the services' HTTP APIs only, each request with
+the token of whoever does it in a network: its staff, the partner company's site manager, the
+host firm."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -13,6 +16,7 @@ import httpx
 
 from devstack.polling import eventually
 from devstack.scenario.cases import Case, Guidance
+from devstack.testing import Accounts
 
 
 def _ok(response: httpx.Response) -> Any:
@@ -28,6 +32,7 @@ class Network:
     """One territory's call, partner and committee members, as the APIs created them."""
 
     territory: str
+    accounts: Accounts
     call_ids: dict[str, str] = field(default_factory=dict)  # by programme
     partner_id: str = ""
     members: list[str] = field(default_factory=list)
@@ -55,12 +60,14 @@ class Populated:
 async def set_up_network(
     http: httpx.AsyncClient,
     urls: Mapping[str, str],
+    accounts: Accounts,
     territory: str,
     programmes: set[str],
     competences: set[str],
     conflicted_firm: str | None = None,
 ) -> Network:
-    network = Network(territory)
+    """The territory's call, partner company, committee and counsellor, set up by its staff (`http`)."""
+    network = Network(territory, accounts)
     today = datetime.now(UTC).date()
     for programme in sorted(programmes):
         network.call_ids[programme] = _ok(
@@ -210,7 +217,10 @@ async def run_outcomes(
         _ok(await http.post(url, json={"as_of": today.isoformat(), "headcount": headcount}))
     if case.advance_cents:
         advances = await eventually(
-            lambda: http.get(f"{urls['missions']}/advances", params={"application_id": application_id}),
+            lambda: http.get(
+                f"{urls['missions']}/advances",
+                params={"application_id": application_id, "territory": network.territory},
+            ),
             lambda r: bool(r.json()),
             60,
             waiting_for=f"the advance of application {application_id}",
@@ -248,13 +258,16 @@ async def _run_mission(
     today: date,
 ) -> None:
     missions = await eventually(
-        lambda: http.get(f"{urls['missions']}/missions", params={"application_id": application_id}),
+        lambda: http.get(
+            f"{urls['missions']}/missions", params={"application_id": application_id, "territory": network.territory}
+        ),
         lambda r: bool(r.json()),
         60,
         waiting_for=f"a mission for application {application_id}",
     )
     url = f"{urls['missions']}/missions/{missions.json()[0]['mission_id']}"
-    partner, host = {"Alize-Party": f"partner:{network.partner_id}"}, {"Alize-Party": f"firm:{case.firm_id}"}
+    partner = await network.accounts.partner(network.territory, network.partner_id)
+    host = await network.accounts.firm(network.territory, case.firm_id)
     _ok(
         await http.put(
             f"{url}/convention",
@@ -347,22 +360,27 @@ async def _run_guidance(
         )
 
 
-async def run(urls: Mapping[str, str], scenario: list[Case]) -> Outcome:
+async def run(urls: Mapping[str, str], scenario: list[Case], accounts: Accounts) -> Outcome:
     outcome = Outcome()
     territories = sorted({c.territory for c in scenario})
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with contextlib.AsyncExitStack() as stack:
+        staff = {}  # each territory's staff does its network's work
+        for territory in territories:
+            headers = await accounts.staff(territory)
+            staff[territory] = await stack.enter_async_context(httpx.AsyncClient(timeout=30, headers=headers))
         networks = {}
         for territory in territories:
             local = [c for c in scenario if c.territory == territory]
             networks[territory] = await set_up_network(
-                http,
+                staff[territory],
                 urls,
+                accounts,
                 territory,
                 {c.programme for c in local},
                 {s for c in local for s in c.skills},
                 conflicted_firm=next((c.firm_id for c in local if c.firm_id), None),
             )
-        ids = await asyncio.gather(*(apply(http, urls, networks[c.territory], c) for c in scenario))
+        ids = await asyncio.gather(*(apply(staff[c.territory], urls, networks[c.territory], c) for c in scenario))
         outcome.application_ids = list(ids)
         for territory in territories:
             decided = [
@@ -370,10 +388,10 @@ async def run(urls: Mapping[str, str], scenario: list[Case]) -> Outcome:
                 for c, i in zip(scenario, ids, strict=True)
                 if c.territory == territory and c.eligible and c.decision != "withdraw"
             ]
-            outcome.session_ids.append(await hold_session(http, urls, networks[territory], decided))
+            outcome.session_ids.append(await hold_session(staff[territory], urls, networks[territory], decided))
         await asyncio.gather(
             *(
-                run_outcomes(http, urls, networks[c.territory], c, i, outcome)
+                run_outcomes(staff[c.territory], urls, networks[c.territory], c, i, outcome)
                 for c, i in zip(scenario, ids, strict=True)
                 if c.eligible and c.decision == "approve"
             )
@@ -382,11 +400,11 @@ async def run(urls: Mapping[str, str], scenario: list[Case]) -> Outcome:
 
 
 async def wait_for_metrics(
-    metrics_url: str, expected: Mapping[str, Mapping[str, Any]], timeout: float = 60
+    metrics_url: str, expected: Mapping[str, Mapping[str, Any]], reader: Mapping[str, str], timeout: float = 60
 ) -> dict[str, dict[str, Any]]:
-    """Poll the metrics service until it shows `expected` for each territory (or time out
-    and return what it shows, for the caller to compare)."""
-    async with httpx.AsyncClient(timeout=10) as http:
+    """Poll the metrics service, as `reader` (headers with a token that reads these territories), until
+    it shows `expected` for each territory (or time out and return what it shows, for the caller to compare)."""
+    async with httpx.AsyncClient(timeout=10, headers=reader) as http:
 
         async def shown() -> dict[str, dict[str, Any]]:
             return {t: (await http.get(f"{metrics_url}/metrics/territories/{t}")).json() for t in expected}
