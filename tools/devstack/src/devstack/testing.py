@@ -57,8 +57,13 @@ class Accounts:
         self._made: dict[tuple[str, tuple[tuple[str, str], ...]], Any] = {}
 
     async def headers(self, role: str, territory: str | None = None, **parties: object) -> dict[str, str]:
-        if role in ("national-coordinator", "platform-admin"):
-            group = "/national/coordinator" if role == "national-coordinator" else "/platform/admin"
+        """The headers of an account holding `role` in `territory` (every territory for the national
+        coordinator, the platform admin and a service), acting for `parties` (firm_id=…, partner_id=…)."""
+        everywhere = {"national-coordinator": "/national/coordinator", "platform-admin": "/platform/admin"}
+        if role in everywhere:
+            group = everywhere[role]
+        elif role == "service":
+            group = f"/services/{territory or 'test'}"
         else:
             assert territory is not None, f"a {role} acts in a territory"
             group = f"/territories/{territory}/{role}"
