@@ -4,17 +4,19 @@ processes, drive the demo scenario through the HTTP APIs, print the metrics."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import psutil
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from devstack import infra
+from devstack import identity, infra
 from devstack.scenario import cases, driver, oracle
 from devstack.stack import Stack
 
@@ -120,6 +122,35 @@ def asyncapi() -> None:
 
     for path in write_all():
         console.print(str(path.relative_to(infra.REPO_ROOT)))
+
+
+@app.command()
+def token(
+    username: str = typer.Argument(..., help="An account of realm alize, e.g. staff.indre (see README)."),
+    password: str = typer.Option(identity.DEMO_PASSWORD, help="Its password (default: the demo users' one)."),
+    client_id: str = typer.Option(identity.CLI_CLIENT, help="The public client with the password grant."),
+    show_claims: bool = typer.Option(False, "--claims", help="Print the token's claims (JSON) instead."),
+) -> None:
+    """Print an access token for an account of the local identity provider (Keycloak, realm alize):
+    `curl -H "Authorization: Bearer $(uv run devstack token staff.indre)" …`. The issuer comes from
+    OIDC_ISSUER, else the local Keycloak on ALIZE_KEYCLOAK_PORT (58080; `scripts/infra.sh up-keycloak`)."""
+    config = identity.IdentityConfig.from_env()
+
+    async def fetch() -> str:
+        async with identity.IdentityProvider(config) as idp:
+            return await idp.token(username, password, client_id)
+
+    try:
+        access = asyncio.run(fetch())
+    except identity.IdentityError as exc:
+        typer.echo(f"refused: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except httpx.HTTPError as exc:
+        typer.echo(
+            f"no identity provider at {config.issuer} ({exc}); start it: bash scripts/infra.sh up-keycloak", err=True
+        )
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps(identity.claims(access), indent=2) if show_claims else access)
 
 
 def _print_metrics(shown: dict[str, dict[str, Any]]) -> None:
