@@ -6,12 +6,21 @@
 #   scripts/infra.sh install   # apt packages + Kafka jars (idempotent)
 #   scripts/infra.sh up        # install, then start both; prints the env to use
 #   scripts/infra.sh up-postgres  # PostgreSQL only (the test tiers without Kafka)
+#   scripts/infra.sh up-keycloak  # Keycloak only (the identity provider, realm alize)
 #   scripts/infra.sh down      # stop both
 #   scripts/infra.sh reset     # stop, wipe their data (not the jars), start again
 #   scripts/infra.sh env       # print KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL
 #
 # Ports: ALIZE_PG_PORT (default 55432) and ALIZE_KAFKA_PORT (default 59092),
 # chosen away from the usual ones so a system PostgreSQL or Kafka can coexist.
+#
+# Keycloak (the identity provider) runs in dev mode from its distribution on
+# Maven Central (deploy/keycloak/pom.xml), on 127.0.0.1:ALIZE_KEYCLOAK_PORT
+# (default 58080; management port +1), with its H2 data in .local/keycloak/data
+# and the realm deploy/keycloak/alize-realm.json imported at start (a changed
+# realm file wipes Keycloak's data: it holds only the demo realm and test
+# accounts). Its master-realm admin password is generated once into
+# .local/credentials/keycloak-admin.password (mode 0600).
 #
 # PostgreSQL refuses to run as root, so as root it runs as the 'postgres'
 # system user, which may not be able to enter the checkout (a mode-0700
@@ -26,6 +35,10 @@ PG_PORT=${ALIZE_PG_PORT:-55432}
 KAFKA_PORT=${ALIZE_KAFKA_PORT:-59092}
 CONTROLLER_PORT=$((KAFKA_PORT + 1))
 KAFKA_JARS=$STATE/kafka/jars
+KEYCLOAK_PORT=${ALIZE_KEYCLOAK_PORT:-58080}
+KEYCLOAK_DIR=$STATE/keycloak
+KEYCLOAK_ADMIN=kc-admin
+KEYCLOAK_ADMIN_PASSWORD_FILE=$STATE/credentials/keycloak-admin.password
 if [ "$(id -u)" = 0 ]; then
   PG_DIR=/var/lib/alize-postgres/$(printf '%s' "$(realpath -m "$STATE")" | sha256sum | head -c 16)
 else
@@ -123,6 +136,96 @@ stop_legacy_postgres() {
   fi
 }
 
+# --- Keycloak -----------------------------------------------------------------
+
+install_keycloak() {
+  if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
+    log "installing openjdk-17-jre-headless and maven from Debian's packages"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless maven >/dev/null
+  fi
+  if [ -f "$KEYCLOAK_DIR/dist/.complete" ] && cmp -s "$ROOT/deploy/keycloak/pom.xml" "$KEYCLOAK_DIR/dist/.complete"; then
+    return
+  fi
+  log "fetching the Keycloak distribution from Maven Central"
+  rm -rf "$KEYCLOAK_DIR/dist" && mkdir -p "$KEYCLOAK_DIR/dist"
+  mvn -q -B -f "$ROOT/deploy/keycloak/pom.xml" dependency:unpack -Dkeycloak.dir="$KEYCLOAK_DIR/dist" >&2
+  cp "$ROOT/deploy/keycloak/pom.xml" "$KEYCLOAK_DIR/dist/.complete"
+}
+
+keycloak_home() { ls -d "$KEYCLOAK_DIR"/dist/keycloak-* 2>/dev/null | sort -V | tail -n 1; }
+keycloak_pid() { cat "$KEYCLOAK_DIR/keycloak.pid" 2>/dev/null || true; }
+keycloak_url() { echo "http://127.0.0.1:$KEYCLOAK_PORT"; }
+
+keycloak_admin_password() {
+  if [ ! -s "$KEYCLOAK_ADMIN_PASSWORD_FILE" ]; then
+    install -d -m 0700 "$(dirname "$KEYCLOAK_ADMIN_PASSWORD_FILE")"
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32 > "$KEYCLOAK_ADMIN_PASSWORD_FILE")
+  fi
+  chmod 0600 "$KEYCLOAK_ADMIN_PASSWORD_FILE"
+  cat "$KEYCLOAK_ADMIN_PASSWORD_FILE"
+}
+
+start_keycloak() {
+  local pid home realm=$ROOT/deploy/keycloak/alize-realm.json
+  local discovery
+  discovery=$(keycloak_url)/realms/alize/.well-known/openid-configuration
+  pid=$(keycloak_pid)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    log "Keycloak already running on port $KEYCLOAK_PORT"
+    return
+  fi
+  home=$(keycloak_home)
+  [ -n "$home" ] || { log "no Keycloak distribution in $KEYCLOAK_DIR/dist (run: $0 install)"; exit 1; }
+  # The realm is imported once into an empty database: a changed realm file
+  # starts from a fresh one (demo realm and test accounts only, nothing to keep).
+  if [ -d "$KEYCLOAK_DIR/data" ] && ! cmp -s "$realm" "$KEYCLOAK_DIR/data/imported-realm.json"; then
+    log "deploy/keycloak/alize-realm.json changed: wiping Keycloak's data to import it again"
+    rm -rf "$KEYCLOAK_DIR/data"
+  fi
+  mkdir -p "$KEYCLOAK_DIR/data" "$home/data/import"
+  cp "$realm" "$home/data/import/alize-realm.json"
+  cp "$realm" "$KEYCLOAK_DIR/data/imported-realm.json"
+  # The issuer is pinned (--hostname): the same `iss` whatever Host header is used.
+  KC_BOOTSTRAP_ADMIN_USERNAME=$KEYCLOAK_ADMIN KC_BOOTSTRAP_ADMIN_PASSWORD=$(keycloak_admin_password) \
+    JAVA_OPTS_KC_HEAP="${ALIZE_KEYCLOAK_HEAP:--Xms64m -Xmx384m}" \
+    nohup "$home/bin/kc.sh" start-dev --import-realm \
+      --http-host=127.0.0.1 --http-port="$KEYCLOAK_PORT" --hostname="$(keycloak_url)" \
+      --http-management-port=$((KEYCLOAK_PORT + 1)) \
+      --db-url="jdbc:h2:file:$KEYCLOAK_DIR/data/h2/keycloakdb;NON_KEYWORDS=VALUE" \
+      >"$KEYCLOAK_DIR/keycloak.log" 2>&1 &
+  echo $! > "$KEYCLOAK_DIR/keycloak.pid"
+  for _ in $(seq 1 240); do
+    if curl -sf -o /dev/null "$discovery"; then
+      log "Keycloak started on port $KEYCLOAK_PORT (realm alize, pid $(keycloak_pid))"
+      return
+    fi
+    kill -0 "$(keycloak_pid)" 2>/dev/null || { tail -n 30 "$KEYCLOAK_DIR/keycloak.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  log "Keycloak did not serve $discovery in 120 s (log: $KEYCLOAK_DIR/keycloak.log)"; exit 1
+}
+
+stop_keycloak() {
+  local pid
+  pid=$(keycloak_pid)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    log "Keycloak stopped"
+  fi
+}
+
+print_keycloak_env() {
+  echo "export ALIZE_KEYCLOAK_PID=$(keycloak_pid)"
+  echo "export ALIZE_KEYCLOAK_URL=$(keycloak_url)"
+  echo "export OIDC_ISSUER=$(keycloak_url)/realms/alize"
+  echo "export ALIZE_KEYCLOAK_ADMIN=$KEYCLOAK_ADMIN"
+  echo "export ALIZE_KEYCLOAK_ADMIN_PASSWORD_FILE=$KEYCLOAK_ADMIN_PASSWORD_FILE"
+}
+
+# --- end of Keycloak ----------------------------------------------------------
+
 kafka_pid() { cat "$STATE/kafka/kafka.pid" 2>/dev/null || true; }
 
 start_kafka() {
@@ -182,6 +285,7 @@ PROPS
 
 stop_all() {
   local pid bin
+  stop_keycloak
   pid=$(kafka_pid)
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     kill "$pid"
@@ -204,17 +308,19 @@ print_env() {
   echo "export ALIZE_KAFKA_PID=$(kafka_pid)"
   echo "export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT"
   print_postgres_env
+  print_keycloak_env
 }
 
 case "${1:-up}" in
-  install) install_packages; install_kafka ;;
-  up) install_packages; install_kafka; start_postgres; start_kafka; print_env ;;
+  install) install_packages; install_kafka; install_keycloak ;;
+  up) install_packages; install_kafka; install_keycloak; start_postgres; start_kafka; start_keycloak; print_env ;;
   up-postgres) install_postgres; start_postgres; print_postgres_env ;;
+  up-keycloak) install_keycloak; start_keycloak; print_keycloak_env ;;
   down) stop_all ;;
   reset)
     stop_all
-    rm -rf "$PG_DATA" "$STATE/kafka/data"
-    install_packages; install_kafka; start_postgres; start_kafka; print_env ;;
+    rm -rf "$PG_DATA" "$STATE/kafka/data" "$KEYCLOAK_DIR/data"
+    install_packages; install_kafka; install_keycloak; start_postgres; start_kafka; start_keycloak; print_env ;;
   env) print_env ;;
-  *) echo "usage: $0 install|up|up-postgres|down|reset|env" >&2; exit 2 ;;
+  *) echo "usage: $0 install|up|up-postgres|up-keycloak|down|reset|env" >&2; exit 2 ;;
 esac

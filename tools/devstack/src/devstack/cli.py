@@ -4,6 +4,7 @@ processes, drive the demo scenario through the HTTP APIs, print the metrics."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -15,11 +16,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from devstack import infra
-from devstack.identity import DEMO_PASSWORD, IdentityConfig, IdentityProvider
+from devstack import identity, infra
+from devstack.identity import Accounts
 from devstack.scenario import cases, driver, oracle
 from devstack.stack import Stack
-from devstack.testing import Accounts
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 console = Console(width=None if sys.stdout.isatty() else 120)
@@ -79,7 +79,7 @@ def demo(
             f"{len(scenario)} applications screened; one committee session per territory; missions with conventions "
             f"and confirmed days; job declarations; advances disbursed and repaid in part; guidance tracks…[/bold]"
         )
-        idp = IdentityProvider(IdentityConfig.from_env(found.identity_env()))
+        idp = identity.IdentityProvider(identity.IdentityConfig.from_env(found.identity_env()))
         accounts = Accounts(idp)
         outcome = asyncio.run(driver.run(stack.urls, scenario, accounts))
         for refusal in outcome.refusals:
@@ -132,7 +132,7 @@ DEMO_USERS = ("staff.indre", "funder.indre", "member.indre", "firm.indre", "staf
 
 
 async def who_sees_what(
-    urls: dict[str, str], idp: IdentityProvider, outcome: driver.Outcome
+    urls: dict[str, str], idp: identity.IdentityProvider, outcome: driver.Outcome
 ) -> dict[str, dict[str, int]]:
     """The status each demo user of the committed realm (and an anonymous caller) gets for a few reads."""
     application = outcome.application_ids[0]  # one of Indre's
@@ -153,7 +153,9 @@ async def who_sees_what(
 
 
 def _print_access(seen: dict[str, dict[str, int]]) -> None:
-    table = Table(title=f"Who sees what: HTTP status per demo user (password {DEMO_PASSWORD!r}: devstack token <user>)")
+    table = Table(
+        title=f"Who sees what: HTTP status per demo user (password {identity.DEMO_PASSWORD!r}: devstack token <user>)"
+    )
     reads = next(iter(seen.values()))
     table.add_column("user")
     for what in reads:
@@ -161,6 +163,35 @@ def _print_access(seen: dict[str, dict[str, int]]) -> None:
     for user, statuses in seen.items():
         table.add_row(user, *(str(statuses[what]) for what in reads))
     console.print(table)
+
+
+@app.command()
+def token(
+    username: str = typer.Argument(..., help="An account of realm alize, e.g. staff.indre (see README)."),
+    password: str = typer.Option(identity.DEMO_PASSWORD, help="Its password (default: the demo users' one)."),
+    client_id: str = typer.Option(identity.CLI_CLIENT, help="The public client with the password grant."),
+    show_claims: bool = typer.Option(False, "--claims", help="Print the token's claims (JSON) instead."),
+) -> None:
+    """Print an access token for an account of the local identity provider (Keycloak, realm alize):
+    `curl -H "Authorization: Bearer $(uv run devstack token staff.indre)" …`. The issuer comes from
+    OIDC_ISSUER, else the local Keycloak on ALIZE_KEYCLOAK_PORT (58080; `scripts/infra.sh up-keycloak`)."""
+    config = identity.IdentityConfig.from_env()
+
+    async def fetch() -> str:
+        async with identity.IdentityProvider(config) as idp:
+            return await idp.token(username, password, client_id)
+
+    try:
+        access = asyncio.run(fetch())
+    except identity.IdentityError as exc:
+        typer.echo(f"refused: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except httpx.HTTPError as exc:
+        typer.echo(
+            f"no identity provider at {config.issuer} ({exc}); start it: bash scripts/infra.sh up-keycloak", err=True
+        )
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps(identity.claims(access), indent=2) if show_claims else access)
 
 
 def _print_metrics(shown: dict[str, dict[str, Any]]) -> None:

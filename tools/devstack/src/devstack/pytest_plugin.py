@@ -12,6 +12,10 @@ Tests that need PostgreSQL only (a fresh database: `database_url`) get it withou
 Kafka (`scripts/infra.sh up-postgres`). The tiers follow from the fixtures a test
 uses, marked here: `postgres` (PostgreSQL, no Kafka) and `infra` (Kafka too);
 pure tests have neither. `make test-fast` runs the tests not marked `infra`.
+
+The identity provider (`identity_provider`: Keycloak, realm alize, with the admin
+API to make accounts) comes from OIDC_ISSUER and the admin variables infra.sh
+prints, or from `scripts/infra.sh up-keycloak`; a test using it is marked `infra`.
 """
 
 from __future__ import annotations
@@ -20,15 +24,12 @@ import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
-from devstack import databases, infra
+from devstack import databases, identity, infra
 from devstack.testing import Accounts, unavailable
-
-if TYPE_CHECKING:
-    from devstack.identity import IdentityProvider
 
 
 @contextlib.contextmanager
@@ -55,6 +56,23 @@ def infrastructure() -> Iterator[infra.Infra]:
     except Exception as exc:
         unavailable(f"no Kafka/PostgreSQL for integration tests: {exc}")
     yield found
+
+
+@pytest.fixture(scope="session")
+def identity_provider() -> Iterator[identity.IdentityProvider]:
+    """The real Keycloak (realm alize): tokens, and accounts made on the fly with
+    `await identity_provider.account(groups=[...], attributes={...})`."""
+    env: dict[str, str] = dict(os.environ)
+    try:
+        if not env.get("OIDC_ISSUER"):
+            env |= infra.start_local_keycloak()
+        config = identity.IdentityConfig.from_env(env)
+        httpx.get(f"{config.issuer}/.well-known/openid-configuration", timeout=10).raise_for_status()
+    except Exception as exc:
+        unavailable(f"no identity provider (Keycloak) for tests: {exc}")
+    if not (config.admin_user and config.admin_password):
+        unavailable("no Keycloak admin credentials (ALIZE_KEYCLOAK_ADMIN, ALIZE_KEYCLOAK_ADMIN_PASSWORD_FILE)")
+    yield identity.IdentityProvider(config)
 
 
 @pytest.fixture(scope="session")
@@ -89,14 +107,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test with its tier, from the infrastructure its fixtures reach."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        if "infrastructure" in fixtures:
+        if "infrastructure" in fixtures or "identity_provider" in fixtures:
             item.add_marker(pytest.mark.infra)
         elif "postgres_server" in fixtures:
             item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture(scope="session")
-def accounts(identity_provider: IdentityProvider) -> Accounts:
+def accounts(identity_provider: identity.IdentityProvider) -> Accounts:
     """Callers with tokens from the real identity provider (`Accounts`)."""
     return Accounts(identity_provider)
 

@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import NoReturn, TypeVar
 from uuid import UUID, uuid4
 
 import httpx
@@ -17,10 +17,8 @@ from alize_contracts.events import ApplicationScreened
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
+from devstack.identity import Accounts as Accounts  # callers with real tokens, for tests too
 from devstack.polling import eventually as eventually  # the one polling helper, for tests too
-
-if TYPE_CHECKING:
-    from devstack.identity import IdentityProvider
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -45,58 +43,6 @@ async def running(app: FastAPI, headers: Mapping[str, str] | None = None) -> Asy
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://service", headers=headers) as client:
             yield client
-
-
-class Accounts:
-    """Callers for tests: accounts at the real identity provider, one per role, territory and party,
-    created on first use (a test's own territory gets its own accounts), each giving the headers that
-    carry its token."""
-
-    def __init__(self, idp: IdentityProvider) -> None:
-        self.idp = idp
-        self._made: dict[tuple[str, tuple[tuple[str, str], ...]], Any] = {}
-
-    async def headers(self, role: str, territory: str | None = None, **parties: object) -> dict[str, str]:
-        """The headers of an account holding `role` in `territory` (every territory for the national
-        coordinator, the platform admin and a service), acting for `parties` (firm_id=…, partner_id=…)."""
-        everywhere = {"national-coordinator": "/national/coordinator", "platform-admin": "/platform/admin"}
-        if role in everywhere:
-            group = everywhere[role]
-        elif role == "service":
-            group = f"/services/{territory or 'test'}"
-        else:
-            assert territory is not None, f"a {role} acts in a territory"
-            group = f"/territories/{territory}/{role}"
-        attributes = {name: str(value) for name, value in parties.items()}
-        key = (group, tuple(sorted(attributes.items())))
-        if key not in self._made:
-            self._made[key] = await self.idp.account(groups=[group], attributes=attributes)
-        headers: dict[str, str] = self._made[key].headers  # renewed when about to expire
-        return headers
-
-    async def staff(self, territory: str) -> dict[str, str]:
-        return await self.headers("network-staff", territory)
-
-    async def member(self, territory: str, member_id: object) -> dict[str, str]:
-        return await self.headers("committee-member", territory, member_id=member_id)
-
-    async def partner(self, territory: str, partner_id: object) -> dict[str, str]:
-        return await self.headers("partner", territory, partner_id=partner_id)
-
-    async def firm(self, territory: str, firm_id: object | None = None) -> dict[str, str]:
-        return await self.headers("firm", territory, **({"firm_id": firm_id} if firm_id else {}))
-
-    async def counsellor(self, territory: str, counsellor_id: object) -> dict[str, str]:
-        return await self.headers("counsellor", territory, counsellor_id=counsellor_id)
-
-    async def funder(self, territory: str) -> dict[str, str]:
-        return await self.headers("funder", territory)
-
-    async def national(self) -> dict[str, str]:
-        return await self.headers("national-coordinator")
-
-    async def admin(self) -> dict[str, str]:
-        return await self.headers("platform-admin")
 
 
 async def publish_raw(

@@ -14,9 +14,9 @@ from uuid import uuid4
 
 import httpx
 
+from devstack.identity import Accounts
 from devstack.polling import eventually
 from devstack.scenario.cases import Case, Guidance
-from devstack.testing import Accounts
 
 
 def _ok(response: httpx.Response) -> Any:
