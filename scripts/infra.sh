@@ -195,7 +195,7 @@ start_keycloak() {
       --db-url="jdbc:h2:file:$KEYCLOAK_DIR/data/h2/keycloakdb;NON_KEYWORDS=VALUE" \
       >"$KEYCLOAK_DIR/keycloak.log" 2>&1 &
   echo $! > "$KEYCLOAK_DIR/keycloak.pid"
-  for _ in $(seq 1 240); do
+  for _ in $(seq 1 600); do
     if curl -sf -o /dev/null "$discovery"; then
       log "Keycloak started on port $KEYCLOAK_PORT (realm alize, pid $(keycloak_pid))"
       return
@@ -203,7 +203,7 @@ start_keycloak() {
     kill -0 "$(keycloak_pid)" 2>/dev/null || { tail -n 30 "$KEYCLOAK_DIR/keycloak.log" >&2; exit 1; }
     sleep 0.5
   done
-  log "Keycloak did not serve $discovery in 120 s (log: $KEYCLOAK_DIR/keycloak.log)"; exit 1
+  log "Keycloak did not serve $discovery in 300 s (log: $KEYCLOAK_DIR/keycloak.log)"; exit 1
 }
 
 stop_keycloak() {

@@ -3,6 +3,7 @@ their events together, the relay publishes them; refusals change nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -357,7 +358,7 @@ BAD_INPUTS = [
     ({"sector": "manufacturing"}, "sector"),
     ({"project_kind": "lottery"}, "project_kind"),
     ({"contact": {"full_name": "X", "email": "not-an-email"}}, "email"),
-    ({"call_id": str(uuid4())}, "is not a known call"),
+    ({"call_id": str(uuid4())}, "body.call_id: Nothing with this identifier"),
     ({"firm_created_on": (TODAY + timedelta(days=2)).isoformat()}, "is in the future"),  # past UTC+14 too
     ({"firm_created_on": "1899-12-31"}, "is before 1900-01-01"),
     ({"advance_requested_cents": 10_000_000_001}, "advance_requested_cents"),
@@ -419,8 +420,10 @@ async def test_bad_call_is_refused_and_changes_nothing(
 
 async def test_unknown_things_are_404(client: httpx.AsyncClient) -> None:
     for path in (f"/applications/{uuid4()}", f"/calls/{uuid4()}", f"/applicants/{uuid4()}"):
-        response = await client.get(path)
-        assert response.status_code == 404 and "Nothing with this identifier" in response.json()["detail"]
+        response = await client.get(path)  # refused by the guard, or by the route for a public one
+        assert response.status_code == 404 and re.search(
+            "^(Nothing with this identifier|no )", response.json()["detail"]
+        )
     assert (await client.post(f"/applications/{uuid4()}/submit")).status_code == 404
 
 

@@ -148,12 +148,13 @@ async def test_applications_and_applicants(client: httpx.AsyncClient, database_u
         ignore=IGNORE,
     )
     applicant = created.json()["applicant_id"]
+    another = await _post(client, "/applications", {**body, "contact": {"full_name": "Bo", "email": "bo@example.org"}})
     await assert_retry_safe(
         client,
         database_url,
         SCHEMA,
         "DELETE",
         f"/applicants/{applicant}",
-        other=(f"/applicants/{first}", None),
+        other=(f"/applicants/{another['applicant_id']}", None),
         ignore=IGNORE,
     )
