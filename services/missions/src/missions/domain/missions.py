@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from uuid import UUID, uuid4
 
 from alize_chassis.errors import Conflict, Forbidden, Rejected
+from alize_chassis.identifiers import firm_of
 from alize_contracts import MissionDayLogged
 from alize_contracts.events import (
     MissionAmended,
@@ -114,7 +115,8 @@ class Mission:
             raise Forbidden(f"only {who} can {action} on mission {self.id}; {party} cannot")
 
     def _check_host(self, party: Party, action: str) -> None:
-        if party.kind != "firm" or party.id != self.firm_id:
+        # The host firm's account acts for the whole firm: a mission may name one establishment (SIRET).
+        if party.kind != "firm" or self.firm_id is None or party.id != firm_of(self.firm_id):
             raise Forbidden(f"only the host firm {self.firm_id} can {action} on mission {self.id}; {party} cannot")
 
     def draw_up_convention(self, convention: Convention) -> Mission:
