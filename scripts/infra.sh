@@ -32,6 +32,7 @@ else
   PG_DIR=$STATE/pg
 fi
 PG_DATA=$PG_DIR/data
+PG_SERVICES="intake committee missions metrics"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 
@@ -100,6 +101,7 @@ start_postgres() {
     log "initialising a PostgreSQL cluster in $PG_DATA"
     as_pg_owner "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
+  write_pg_hba
   if as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
     log "PostgreSQL already running on port $PG_PORT"
   else
@@ -110,6 +112,52 @@ start_postgres() {
   if ! as_pg_owner "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname='alize'" | grep -q 1; then
     as_pg_owner "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres alize
   fi
+  provision_roles
+}
+
+# Who may connect how: the superuser 'postgres' without a password on loopback and
+# the socket (the administrator: tests make databases with it, and provisioning runs
+# as it), every other role only with its password (scram-sha-256), so a service reaches
+# the database only as the role whose password it was given, as in a deployment.
+PG_HBA='local all postgres trust
+host  all postgres 127.0.0.1/32 trust
+local all all scram-sha-256
+host  all all 127.0.0.1/32 scram-sha-256'
+
+write_pg_hba() {
+  local bin
+  bin=$(pg_bin)
+  if [ "$(cat "$PG_DATA/pg_hba.conf")" != "$PG_HBA" ]; then
+    printf '%s\n' "$PG_HBA" > "$PG_DATA/pg_hba.conf"  # keeps its owner
+    if as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+      as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" reload >/dev/null
+    fi
+  fi
+}
+
+# A random password per service, made once: .local/credentials/<service>/postgres.password.
+pg_password_file() {
+  local file=$STATE/credentials/$1/postgres.password
+  if [ ! -s "$file" ]; then
+    (umask 077 && mkdir -p "$(dirname "$file")" \
+      && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$file" && echo >> "$file")
+  fi
+  echo "$file"
+}
+
+# The services' roles and schemas on database 'alize', from the declaration
+# (tools/devstack/src/devstack/pg_roles.py, rendered as deploy/postgres/roles.sql);
+# idempotent. Passwords go to psql on its standard input, not its command line.
+provision_roles() {
+  local bin service
+  bin=$(pg_bin)
+  {
+    for service in $PG_SERVICES; do
+      echo "\\set ${service}_password '$(tr -d '\n' < "$(pg_password_file "$service")")'"
+    done
+    cat "$ROOT/deploy/postgres/roles.sql"
+  } | as_pg_owner "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d alize -v ON_ERROR_STOP=1 -q -f - >/dev/null
+  log "PostgreSQL roles provisioned on database alize: $(for s in $PG_SERVICES; do printf 'alize_%s ' "$s"; done)"
 }
 
 # As root, earlier versions kept the cluster in .local/pg too: stop it if it
@@ -195,9 +243,17 @@ stop_all() {
   fi
 }
 
+# DATABASE_URL is the administrator's (tests make their databases with it); each
+# service connects as its own role, with the password in its file.
 print_postgres_env() {
+  local service upper
   echo "export ALIZE_PG_DATA=$PG_DATA"
   echo "export DATABASE_URL=postgresql://postgres@127.0.0.1:$PG_PORT/alize"
+  echo "export ALIZE_PG_CREDENTIALS=$STATE/credentials"
+  for service in $PG_SERVICES; do
+    upper=$(printf '%s' "$service" | tr a-z A-Z)
+    echo "export ALIZE_${upper}_DATABASE_URL=postgresql://alize_$service@127.0.0.1:$PG_PORT/alize"
+  done
 }
 
 print_env() {

@@ -122,6 +122,16 @@ def asyncapi() -> None:
         console.print(str(path.relative_to(infra.REPO_ROOT)))
 
 
+@app.command("pg-roles-sql")
+def pg_roles_sql() -> None:
+    """Regenerate deploy/postgres/roles.sql from the declaration of the services' PostgreSQL roles."""
+    from devstack import pg_roles
+
+    pg_roles.SQL_SCRIPT.parent.mkdir(parents=True, exist_ok=True)
+    pg_roles.SQL_SCRIPT.write_text(pg_roles.psql_script())
+    console.print(str(pg_roles.SQL_SCRIPT.relative_to(infra.REPO_ROOT)))
+
+
 def _print_metrics(shown: dict[str, dict[str, Any]]) -> None:
     table = Table(title="Metrics per territory (from the metrics service)")
     rows: list[tuple[str, Callable[[dict[str, Any]], object]]] = [
