@@ -8,6 +8,7 @@ import re
 import statistics
 import time
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -15,14 +16,17 @@ from metrics.app import create_app
 from metrics.charts import bars
 from metrics.settings import MetricsSettings
 
+if TYPE_CHECKING:
+    from devstack.testing import SettingsFor
+
 pytestmark = pytest.mark.infra
 
 
 @pytest.fixture
-async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+async def client(service_settings: SettingsFor) -> AsyncIterator[httpx.AsyncClient]:
     from devstack.testing import running
 
-    async with running(create_app(MetricsSettings(**service_settings))) as http:  # type: ignore[arg-type]
+    async with running(create_app(MetricsSettings(**service_settings("metrics")))) as http:  # type: ignore[arg-type]
         yield http
 
 

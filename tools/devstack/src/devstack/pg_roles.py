@@ -120,7 +120,8 @@ def psql_script() -> str:
 
 
 def credentials_dir(state_dir: Path | None = None) -> Path:
-    return (state_dir or REPO_ROOT / ".local") / "credentials"
+    """Where scripts/infra.sh keeps them too (its ALIZE_STATE_DIR, .local by default)."""
+    return (state_dir or Path(os.environ.get("ALIZE_STATE_DIR", REPO_ROOT / ".local"))) / "credentials"
 
 
 def password_file(service: str, state_dir: Path | None = None) -> Path:
@@ -152,6 +153,23 @@ def role_url(admin_url: str, service: str, *, with_password: bool = False) -> st
 def service_env(admin_url: str, service: str) -> dict[str, str]:
     """What a service process needs to reach `admin_url`'s database as its role."""
     return {"DATABASE_URL": role_url(admin_url, service), "DATABASE_PASSWORD_FILE": str(password_file(service))}
+
+
+_ROLES_PROVISIONED: set[tuple[str | None, int | None]] = set()
+"""The servers (host, port) on which this process has provisioned the roles."""
+
+
+async def provision_for_tests(admin_url: str) -> None:
+    """`provision` on a (fresh) database, the roles once per server and process."""
+    parts = urlsplit(admin_url)
+    server = (parts.hostname, parts.port)
+    await provision(admin_url, roles=server not in _ROLES_PROVISIONED)
+    _ROLES_PROVISIONED.add(server)
+
+
+def connection_settings(admin_url: str, service: str) -> dict[str, str]:
+    """A service's settings (database_url, database_password_file) on `admin_url`'s database."""
+    return {"database_url": role_url(admin_url, service), "database_password_file": str(password_file(service))}
 
 
 async def _execute_all(conn: asyncpg.Connection, statements: Iterator[str]) -> None:
