@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from devstack import infra
+from devstack import infra, pg_roles
 from devstack.scenario import cases, driver, oracle
 from devstack.stack import Stack
 
@@ -64,6 +64,8 @@ def demo(
         kafka_bootstrap_servers=found.kafka_bootstrap_servers,
         database_url=found.database_url,
         log_dir=infra.REPO_ROOT / ".local" / "logs",
+        # scripts/infra.sh provisioned the roles on database alize: each service connects as its own.
+        database_env=pg_roles.stack_database_env(found.database_url),
     )
     console.print("[bold]Starting intake, committee, missions, metrics…[/bold]")
     with stack:

@@ -155,6 +155,11 @@ def service_env(admin_url: str, service: str) -> dict[str, str]:
     return {"DATABASE_URL": role_url(admin_url, service), "DATABASE_PASSWORD_FILE": str(password_file(service))}
 
 
+def stack_database_env(admin_url: str) -> dict[str, dict[str, str]]:
+    """Each service's database environment on `admin_url`'s (provisioned) database: `Stack`'s."""
+    return {role.service: service_env(admin_url, role.service) for role in ROLES}
+
+
 _ROLES_PROVISIONED: set[tuple[str | None, int | None]] = set()
 """The servers (host, port) on which this process has provisioned the roles."""
 
