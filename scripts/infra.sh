@@ -9,6 +9,7 @@
 #   scripts/infra.sh down      # stop both
 #   scripts/infra.sh reset     # stop, wipe their data (not the jars), start again
 #   scripts/infra.sh env       # print KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL
+#   scripts/infra.sh credentials  # make the services' PostgreSQL passwords (.local/credentials/)
 #
 # Ports: ALIZE_PG_PORT (default 55432) and ALIZE_KAFKA_PORT (default 59092),
 # chosen away from the usual ones so a system PostgreSQL or Kafka can coexist.
@@ -264,6 +265,7 @@ print_env() {
 
 case "${1:-up}" in
   install) install_packages; install_kafka ;;
+  credentials) for service in $PG_SERVICES; do pg_password_file "$service"; done ;;
   up) install_packages; install_kafka; start_postgres; start_kafka; print_env ;;
   up-postgres) install_postgres; start_postgres; print_postgres_env ;;
   down) stop_all ;;
@@ -272,5 +274,5 @@ case "${1:-up}" in
     rm -rf "$PG_DATA" "$STATE/kafka/data"
     install_packages; install_kafka; start_postgres; start_kafka; print_env ;;
   env) print_env ;;
-  *) echo "usage: $0 install|up|up-postgres|down|reset|env" >&2; exit 2 ;;
+  *) echo "usage: $0 install|up|up-postgres|down|reset|env|credentials" >&2; exit 2 ;;
 esac

@@ -3,11 +3,13 @@ that owns its schema and may read nothing else; its migrations run under it.
 
 An administrator (a superuser connection) provisions them, idempotently:
 - on the cluster, one role per service (`alize_<service>`): LOGIN with a password, not
-  superuser, no CREATEDB, no CREATEROLE, no replication, no BYPASSRLS, member of nothing;
+  superuser, no CREATEDB, no CREATEROLE, no replication, no BYPASSRLS, member of nothing
+  (memberships granted since are revoked);
 - on each database, PUBLIC loses every default privilege (CONNECT, TEMPORARY on the
   database; USAGE and CREATE on schema `public`), each role gets CONNECT, and owns its
-  schemas (created for it). Metrics alone may also CREATE schemas in the database: its
-  replay builds a fresh `metrics_r<timestamp>` schema, which it then owns.
+  schemas (created for it), on which no other service's role keeps any privilege.
+  Metrics alone may also CREATE schemas in the database: its replay builds a fresh
+  `metrics_r<timestamp>` schema, which it then owns (a trusted extension too, in theory).
 
 Three ways run the same declaration: `provision` (asyncpg; devstack's tests, on each
 fresh database), the psql script `deploy/postgres/roles.sql` (`psql_script()`, committed
@@ -78,6 +80,14 @@ def role_statements(role: ServiceRole, password: str) -> Iterator[str]:
     yield f"ALTER ROLE {_ident(role.role)} SET search_path = {_ident(role.schema)}"
 
 
+def memberships_query(role: ServiceRole) -> str:
+    """The statements (as rows) that take the role out of any role it was made a member of."""
+    return (
+        "SELECT format('REVOKE %s FROM %I', m.roleid::regrole, r.rolname) FROM pg_auth_members m"
+        f" JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = {_literal(role.role)}"
+    )
+
+
 def database_statements(database: str) -> Iterator[str]:
     """On one database, the roles existing: nothing for PUBLIC, each role its schemas."""
     db = database  # already SQL (an identifier or a psql variable)
@@ -94,6 +104,9 @@ def database_statements(database: str) -> Iterator[str]:
             yield f"CREATE SCHEMA IF NOT EXISTS {_ident(schema)} AUTHORIZATION {name}"
             yield f"ALTER SCHEMA {_ident(schema)} OWNER TO {name}"
             yield f"REVOKE ALL ON SCHEMA {_ident(schema)} FROM PUBLIC"
+            for other in ROLES:
+                if other != role:
+                    yield f"REVOKE ALL ON SCHEMA {_ident(schema)} FROM {_ident(other.role)}"
 
 
 def psql_script() -> str:
@@ -114,6 +127,7 @@ def psql_script() -> str:
             f"(SELECT FROM pg_roles WHERE rolname = {_literal(role.role)})\\gexec"
         )
         lines += [f"{s};" for s in role_statements(role, f":'{role.service}_password'")]
+        lines.append(f"{memberships_query(role)}\\gexec")
     lines.append("")
     lines += [f"{s};" for s in database_statements(':"DBNAME"')]
     return "\n".join(lines) + "\n"
@@ -195,6 +209,7 @@ async def provision(admin_url: str, *, roles: bool = True) -> None:
                     if not exists:
                         await conn.execute(f"CREATE ROLE {_ident(role.role)}")
                     await _execute_all(conn, role_statements(role, _literal(password(role.service))))
+                    await _execute_all(conn, iter([row[0] for row in await conn.fetch(memberships_query(role))]))
         database = await conn.fetchval("SELECT current_database()")
         async with conn.transaction():
             await _execute_all(conn, database_statements(_ident(database)))
