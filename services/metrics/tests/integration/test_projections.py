@@ -477,9 +477,9 @@ async def test_every_indicator_is_documented_once(client: httpx.AsyncClient) -> 
 
 async def _ledger(settings: MetricsSettings, territory: str) -> list[dict[str, object]]:
     """The facts of one territory in the schema the service reads now."""
-    schema = (await fetch(settings.database_url, "metrics_control", "SELECT schema_name FROM active_schema"))[0]
+    schema = (await fetch(settings.database_dsn, "metrics_control", "SELECT schema_name FROM active_schema"))[0]
     return await fetch(
-        settings.database_url,
+        settings.database_dsn,
         str(schema["schema_name"]),
         "SELECT f.*, ap.programme AS known_programme FROM facts f "
         "LEFT JOIN application_programmes ap USING (application_id) "
