@@ -1,8 +1,8 @@
 -- Generated from tools/devstack/src/devstack/pg_roles.py (the declaration): do not edit,
 -- run `uv run devstack pg-roles-sql` after changing it (tests/test_deploy.py checks).
--- Run by a superuser on the service database, idempotently:
---   psql -v ON_ERROR_STOP=1 -v intake_password=… -v committee_password=… \
---        -v missions_password=… -v metrics_password=… -d alize -f roles.sql
+-- Run by a superuser on the service database, idempotently, with the passwords as psql
+-- variables intake_password, committee_password, missions_password, metrics_password
+-- (scripts/infra.sh and deploy/postgres/init-roles.sh give them with \set on standard input).
 
 SET client_min_messages = warning;
 SELECT 'CREATE ROLE "alize_intake"' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'alize_intake')\gexec
