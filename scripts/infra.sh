@@ -10,6 +10,7 @@
 #   scripts/infra.sh down      # stop both
 #   scripts/infra.sh reset     # stop, wipe their data (not the jars), start again
 #   scripts/infra.sh env       # print KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL
+#   scripts/infra.sh credentials  # make the services' PostgreSQL passwords (.local/credentials/)
 #
 # Ports: ALIZE_PG_PORT (default 55432) and ALIZE_KAFKA_PORT (default 59092),
 # chosen away from the usual ones so a system PostgreSQL or Kafka can coexist.
@@ -45,6 +46,7 @@ else
   PG_DIR=$STATE/pg
 fi
 PG_DATA=$PG_DIR/data
+PG_SERVICES="intake committee missions metrics"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 
@@ -113,6 +115,7 @@ start_postgres() {
     log "initialising a PostgreSQL cluster in $PG_DATA"
     as_pg_owner "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
+  write_pg_hba
   if as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
     log "PostgreSQL already running on port $PG_PORT"
   else
@@ -123,6 +126,52 @@ start_postgres() {
   if ! as_pg_owner "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname='alize'" | grep -q 1; then
     as_pg_owner "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres alize
   fi
+  provision_roles
+}
+
+# Who may connect how: the superuser 'postgres' without a password on loopback and
+# the socket (the administrator: tests make databases with it, and provisioning runs
+# as it), every other role only with its password (scram-sha-256), so a service reaches
+# the database only as the role whose password it was given, as in a deployment.
+PG_HBA='local all postgres trust
+host  all postgres 127.0.0.1/32 trust
+local all all scram-sha-256
+host  all all 127.0.0.1/32 scram-sha-256'
+
+write_pg_hba() {
+  local bin
+  bin=$(pg_bin)
+  if [ "$(cat "$PG_DATA/pg_hba.conf")" != "$PG_HBA" ]; then
+    printf '%s\n' "$PG_HBA" > "$PG_DATA/pg_hba.conf"  # keeps its owner
+    if as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+      as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" reload >/dev/null
+    fi
+  fi
+}
+
+# A random password per service, made once: .local/credentials/<service>/postgres.password.
+pg_password_file() {
+  local file=$STATE/credentials/$1/postgres.password
+  if [ ! -s "$file" ]; then
+    (umask 077 && mkdir -p "$(dirname "$file")" \
+      && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$file" && echo >> "$file")
+  fi
+  echo "$file"
+}
+
+# The services' roles and schemas on database 'alize', from the declaration
+# (tools/devstack/src/devstack/pg_roles.py, rendered as deploy/postgres/roles.sql);
+# idempotent. Passwords go to psql on its standard input, not its command line.
+provision_roles() {
+  local bin service
+  bin=$(pg_bin)
+  {
+    for service in $PG_SERVICES; do
+      echo "\\set ${service}_password '$(tr -d '\n' < "$(pg_password_file "$service")")'"
+    done
+    cat "$ROOT/deploy/postgres/roles.sql"
+  } | as_pg_owner "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d alize -v ON_ERROR_STOP=1 -q -f - >/dev/null
+  log "PostgreSQL roles provisioned on database alize: $(for s in $PG_SERVICES; do printf 'alize_%s ' "$s"; done)"
 }
 
 # As root, earlier versions kept the cluster in .local/pg too: stop it if it
@@ -299,9 +348,17 @@ stop_all() {
   fi
 }
 
+# DATABASE_URL is the administrator's (tests make their databases with it); each
+# service connects as its own role, with the password in its file.
 print_postgres_env() {
+  local service upper
   echo "export ALIZE_PG_DATA=$PG_DATA"
   echo "export DATABASE_URL=postgresql://postgres@127.0.0.1:$PG_PORT/alize"
+  echo "export ALIZE_PG_CREDENTIALS=$STATE/credentials"
+  for service in $PG_SERVICES; do
+    upper=$(printf '%s' "$service" | tr a-z A-Z)
+    echo "export ALIZE_${upper}_DATABASE_URL=postgresql://alize_$service@127.0.0.1:$PG_PORT/alize"
+  done
 }
 
 print_env() {
@@ -313,6 +370,7 @@ print_env() {
 
 case "${1:-up}" in
   install) install_packages; install_kafka; install_keycloak ;;
+  credentials) for service in $PG_SERVICES; do pg_password_file "$service"; done ;;
   up) install_packages; install_kafka; install_keycloak; start_postgres; start_kafka; start_keycloak; print_env ;;
   up-postgres) install_postgres; start_postgres; print_postgres_env ;;
   up-keycloak) install_keycloak; start_keycloak; print_keycloak_env ;;
@@ -322,5 +380,5 @@ case "${1:-up}" in
     rm -rf "$PG_DATA" "$STATE/kafka/data" "$KEYCLOAK_DIR/data"
     install_packages; install_kafka; install_keycloak; start_postgres; start_kafka; start_keycloak; print_env ;;
   env) print_env ;;
-  *) echo "usage: $0 install|up|up-postgres|up-keycloak|down|reset|env" >&2; exit 2 ;;
+  *) echo "usage: $0 install|up|up-postgres|up-keycloak|down|reset|env|credentials" >&2; exit 2 ;;
 esac

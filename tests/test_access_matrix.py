@@ -30,7 +30,7 @@ import httpx
 import pytest
 from alize_chassis.access import InBody, InBodyLookedUp, InPath, InQuery, LookedUp, Nowhere, Rule, Scope
 from alize_chassis.identity import Role
-from devstack.testing import Accounts, running
+from devstack.testing import Accounts, SettingsFor, running
 
 pytestmark = pytest.mark.infra
 
@@ -227,7 +227,7 @@ SEEDERS: dict[str, Callable[[asyncpg.Connection, dict[str, str]], Awaitable[Seed
 @pytest.mark.parametrize("service", list(SEEDERS))
 async def test_every_route_answers_every_role_as_its_rule_says(
     service: str,
-    service_settings: dict[str, str],
+    service_settings: SettingsFor,
     database_url: str,
     accounts: Accounts,
     isolation_id: str,
@@ -235,7 +235,7 @@ async def test_every_route_answers_every_role_as_its_rule_says(
 ) -> None:
     territories = {"own": f"matrix-{isolation_id}", "other": f"matrix-{isolation_id}-b"}
     settings_class = getattr(importlib.import_module(f"{service}.settings"), f"{service.capitalize()}Settings")
-    app = importlib.import_module(f"{service}.app").create_app(settings_class(**service_settings))
+    app = importlib.import_module(f"{service}.app").create_app(settings_class(**service_settings(service)))
     callers: dict[Role | None, dict[str, str]] = {None: {}}
     for role in Role:
         callers[role] = await accounts.headers(role.value, territories["own"], **PARTIES)

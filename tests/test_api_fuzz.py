@@ -30,7 +30,7 @@ import uvicorn
 from alize_contracts import Event, Jobs, ProjectApproved
 from alize_contracts.events import AdvanceGranted, CallOpened, PartnerAssignment
 from devstack.infra import REPO_ROOT, Infra
-from devstack.testing import Accounts, eventually, publish_event, submitted_and_screened
+from devstack.testing import Accounts, SettingsFor, eventually, publish_event, submitted_and_screened
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
@@ -413,14 +413,14 @@ async def test_no_input_makes_a_server_error_or_breaks_the_schema(
     service: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    service_settings: dict[str, str],
+    service_settings: SettingsFor,
     infrastructure: Infra,
     territory: str,
     accounts: Accounts,
 ) -> None:
     # Each service's own create_app and settings class (intake.app, intake.settings.IntakeSettings...).
     settings_class = getattr(importlib.import_module(f"{service}.settings"), f"{service.capitalize()}Settings")
-    app = importlib.import_module(f"{service}.app").create_app(settings_class(**service_settings))
+    app = importlib.import_module(f"{service}.app").create_app(settings_class(**service_settings(service)))
     seed = SEEDERS[service]
     # The metrics serve national figures too: the national coordinator reads every route.
     caller = await (accounts.national() if service == "metrics" else accounts.staff(territory))

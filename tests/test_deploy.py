@@ -4,6 +4,7 @@ service images that scripts/images.sh builds with buildah.)"""
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ import pytest
 import yaml
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from devstack import pg_roles
 from devstack.infra import REPO_ROOT, Infra
 from devstack.stack import SERVICES
 
@@ -110,3 +112,47 @@ def test_the_collector_forwards_traces_to_jaeger() -> None:
     config = COLLECTOR_CONFIG
     assert config["service"]["pipelines"]["traces"]["exporters"] == ["otlp/jaeger"]
     assert config["exporters"]["otlp/jaeger"]["endpoint"] == "jaeger:4317"
+
+
+def test_the_committed_roles_sql_is_the_declaration() -> None:
+    """deploy/postgres/roles.sql (run by infra.sh and compose's PostgreSQL) is rendered from
+    devstack/pg_roles.py: `uv run devstack pg-roles-sql` after changing the declaration."""
+    assert pg_roles.SQL_SCRIPT.read_text() == pg_roles.psql_script()
+
+
+def test_the_roles_are_declared_for_every_service_and_its_schema() -> None:
+    assert [role.service for role in pg_roles.ROLES] == list(SERVICES)
+    for role in pg_roles.ROLES:
+        settings = importlib.import_module(f"{role.service}.settings")
+        declared = getattr(settings, f"{role.service.capitalize()}Settings").model_fields["db_schema"].default
+        assert role.schema == declared, role.service
+    # infra.sh provisions (and makes passwords for) the same services.
+    (listed,) = re.findall(r'^PG_SERVICES="([^"]*)"$', (REPO_ROOT / "scripts" / "infra.sh").read_text(), re.M)
+    assert listed.split() == list(SERVICES)
+
+
+def test_compose_provisions_the_roles_at_init_with_each_service_password() -> None:
+    postgres = COMPOSE["services"]["postgres"]
+    mounts = dict(reversed(volume.split(":")[:2]) for volume in postgres["volumes"] if volume.startswith("./"))
+    script = mounts["/docker-entrypoint-initdb.d/10-roles.sh"]
+    assert mounts["/etc/alize/roles.sql"] == "./" + str(pg_roles.SQL_SCRIPT.relative_to(REPO_ROOT))
+    init = (REPO_ROOT / script).read_text()
+    assert "cat /etc/alize/roles.sql" in init and "ON_ERROR_STOP=1" in init
+    (listed,) = re.findall(r"^\s*for service in ([a-z ]+); do$", init, re.M)
+    assert listed.split() == list(SERVICES)
+    assert sorted(postgres["secrets"]) == sorted(f"pg_{name}_password" for name in SERVICES)
+    for name in SERVICES:
+        source = COMPOSE["secrets"][f"pg_{name}_password"]["file"]
+        assert source == f"./.local/credentials/{name}/postgres.password"
+
+
+def test_each_compose_service_connects_as_its_own_role() -> None:
+    postgres = COMPOSE["services"]["postgres"]["environment"]
+    for name in SERVICES:
+        service = COMPOSE["services"][name]
+        url = urlsplit(service["environment"]["DATABASE_URL"])
+        assert url.username == pg_roles.BY_SERVICE[name].role and url.password is None, name
+        assert (url.hostname, url.path) == ("postgres", f"/{postgres['POSTGRES_DB']}"), name
+        # Its own password, and no other's.
+        assert service["secrets"] == [f"pg_{name}_password"], name
+        assert service["environment"]["DATABASE_PASSWORD_FILE"] == f"/run/secrets/pg_{name}_password", name

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from devstack.testing import Accounts, count, running
+from devstack.testing import Accounts, SettingsFor, count, running
 from intake.app import create_app as intake_app
 from intake.settings import IntakeSettings
 from metrics.app import create_app as metrics_app
@@ -19,7 +19,7 @@ TODAY = datetime.now(UTC).date()
 
 
 async def test_intake_refuses_nul_non_finite_and_booleans_and_stores_nothing(
-    service_settings: dict[str, str], database_url: str, territory: str, accounts: Accounts
+    service_settings: SettingsFor, database_url: str, territory: str, accounts: Accounts
 ) -> None:
     call = {
         "territory": territory,
@@ -30,7 +30,7 @@ async def test_intake_refuses_nul_non_finite_and_booleans_and_stores_nothing(
         "advances_budget_cents": 10_000_000,
     }
     staff = await accounts.staff(territory)
-    async with running(intake_app(IntakeSettings(**service_settings)), staff) as http:  # type: ignore[arg-type]
+    async with running(intake_app(IntakeSettings(**service_settings("intake"))), staff) as http:  # type: ignore[arg-type]
         opened = await http.post("/calls", json=call)
         assert opened.status_code == 201, opened.text
         application = {
@@ -70,9 +70,9 @@ async def test_intake_refuses_nul_non_finite_and_booleans_and_stores_nothing(
         assert unknown.status_code == 404 and unknown.headers["content-type"] == "application/problem+json"
 
 
-async def test_the_dashboard_sends_security_headers(service_settings: dict[str, str], accounts: Accounts) -> None:
+async def test_the_dashboard_sends_security_headers(service_settings: SettingsFor, accounts: Accounts) -> None:
     national = await accounts.national()
-    async with running(metrics_app(MetricsSettings(**service_settings)), national) as http:  # type: ignore[arg-type]
+    async with running(metrics_app(MetricsSettings(**service_settings("metrics"))), national) as http:  # type: ignore[arg-type]
         for path in ("/dashboard", "/metrics/national"):
             response = await http.get(path)
             assert response.status_code == 200, response.text

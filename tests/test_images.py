@@ -30,9 +30,10 @@ from typing import Any
 
 import httpx
 import pytest
+from devstack import pg_roles
 from devstack.infra import REPO_ROOT, Infra
 from devstack.stack import SERVICES, free_port
-from devstack.testing import unavailable
+from devstack.testing import SettingsFor, unavailable
 
 pytestmark = [pytest.mark.images, pytest.mark.infra]
 
@@ -129,7 +130,7 @@ def _stop(process: subprocess.Popen[bytes]) -> int | None:
 
 
 def test_the_images_cmd_starts_and_answers_health(
-    rootfs: Rootfs, infrastructure: Infra, database_url: str, tmp_path: Path
+    rootfs: Rootfs, infrastructure: Infra, database_url: str, service_databases: SettingsFor, tmp_path: Path
 ) -> None:
     port = free_port()
     env = {
@@ -137,7 +138,8 @@ def test_the_images_cmd_starts_and_answers_health(
         "UVICORN_HOST": "127.0.0.1",
         "UVICORN_PORT": str(port),
         "KAFKA_BOOTSTRAP_SERVERS": infrastructure.kafka_bootstrap_servers,
-        "DATABASE_URL": database_url,
+        # The service's own role (the image's user may not read our password files: in the URL).
+        "DATABASE_URL": pg_roles.role_url(database_url, rootfs.service, with_password=True),
         "CONSUMER_GROUP_PREFIX": f"image-test-{uuid.uuid4().hex[:10]}",
         "OTEL_SERVICE_NAME": f"alize-{rootfs.service}",
         "OTEL_SDK_DISABLED": "true",

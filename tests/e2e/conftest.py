@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from devstack import databases
+from devstack import databases, pg_roles
 from devstack.infra import REPO_ROOT, Infra
 from devstack.otlp_sink import OtlpSink
 from devstack.scenario import cases, driver, oracle
@@ -26,12 +26,14 @@ def sink() -> Iterator[OtlpSink]:
 @pytest.fixture(scope="session")
 def stack(infrastructure: Infra, sink: OtlpSink, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     database_url = asyncio.run(databases.create_database(infrastructure.database_url, "alize_e2e"))
+    asyncio.run(pg_roles.provision_for_tests(database_url))  # each service connects as its own role
     log_dir = REPO_ROOT / ".local" / "logs" / f"e2e-{Path(tmp_path_factory.getbasetemp()).name}"
     running = Stack(
         kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
         database_url=database_url,
         log_dir=log_dir,
         ports={name: free_port() for name in SERVICES},
+        database_env=pg_roles.stack_database_env(database_url),
         env={
             "CONSUMER_GROUP_PREFIX": f"e2e-{log_dir.name}",
             "OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint,

@@ -6,7 +6,7 @@ import asyncio
 import json
 from pathlib import Path
 from typing import TypeAlias
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 from yoyo import get_backend, read_migrations
@@ -71,14 +71,28 @@ async def close_pool(pool: asyncpg.Pool, timeout: float = 10) -> None:
         pool.terminate()
 
 
+def with_password(database_url: str, password: str) -> str:
+    """`database_url` with `password` for its user (replacing any it had)."""
+    parts = urlsplit(database_url)
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
 async def migrate(database_url: str, schema: str, migrations_dirs: list[Path]) -> None:
-    """Create the service's schema if needed, then apply its pending migrations."""
+    """Create the service's schema if needed, then apply its pending migrations.
+
+    A service connects as a role that owns its schema (provisioned by an administrator)
+    and may not create schemas: CREATE SCHEMA runs only when the schema is missing, so
+    the migrations run under that role; yoyo's own tables land in the schema too."""
     conn = await asyncpg.connect(database_url)
     try:
-        # Concurrent first starts of several services may race on CREATE SCHEMA.
-        await conn.execute("SELECT pg_advisory_lock(hashtext('alize.create_schema'))")
-        await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-        await conn.execute("SELECT pg_advisory_unlock(hashtext('alize.create_schema'))")
+        if not await conn.fetchval("SELECT true FROM pg_namespace WHERE nspname = $1", schema):
+            # Concurrent first starts of several services may race on CREATE SCHEMA.
+            await conn.execute("SELECT pg_advisory_lock(hashtext('alize.create_schema'))")
+            await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            await conn.execute("SELECT pg_advisory_unlock(hashtext('alize.create_schema'))")
     finally:
         await conn.close()
     await asyncio.to_thread(_apply_migrations, database_url, schema, migrations_dirs)

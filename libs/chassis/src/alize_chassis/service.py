@@ -223,9 +223,9 @@ def create_service_app(
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     rt: Runtime = app.state.runtime
     settings = rt.settings
-    await db.migrate(settings.database_url, settings.db_schema, [CHASSIS_MIGRATIONS, app.state.migrations_dir])
+    await db.migrate(settings.database_dsn, settings.db_schema, [CHASSIS_MIGRATIONS, app.state.migrations_dir])
     await ensure_topics(settings.kafka_bootstrap_servers, platform_topics(), settings.topic_policy)
-    rt._pool = await db.create_pool(settings.database_url, settings.db_schema, max_size=settings.db_pool_max_size)
+    rt._pool = await db.create_pool(settings.database_dsn, settings.db_schema, max_size=settings.db_pool_max_size)
     relay = None
     try:
         await rt.broker.start()

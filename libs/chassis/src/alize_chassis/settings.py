@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from alize_chassis.db import with_password
 from alize_chassis.topics import TopicPolicy
 
 
@@ -18,7 +21,16 @@ class ServiceSettings(BaseSettings):
 
     service_name: str
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:59092")
-    database_url: str = Field(default="postgresql://postgres@127.0.0.1:55432/alize")
+    database_url: str = Field(
+        default="postgresql://postgres@127.0.0.1:55432/alize",
+        description="The service's own role on the database (it owns the service's schema and reads "
+        "nothing else); its password here or in database_password_file.",
+    )
+    database_password_file: Path | None = Field(
+        default=None,
+        description="A file holding the password of database_url's user (a mounted secret); "
+        "it replaces any password in database_url.",
+    )
     db_schema: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
     db_pool_max_size: int = 10
     kafka_partitions: int = Field(default=3, ge=1, description="For topics this service creates.")
@@ -54,6 +66,14 @@ class ServiceSettings(BaseSettings):
     )
     oidc_docs_client_id: str = Field(default="alize-docs", description="The public client /docs signs in with.")
     consumer_group_prefix: str = Field(default="alize", description="Consumer groups are '<prefix>.<service>'.")
+
+    @property
+    def database_dsn(self) -> str:
+        """database_url with the password of database_password_file, if any: what to connect with."""
+        if self.database_password_file is None:
+            return self.database_url
+        password = self.database_password_file.read_text().strip()
+        return with_password(self.database_url, password)
 
     @property
     def topic_policy(self) -> TopicPolicy:

@@ -16,18 +16,16 @@ from alize_contracts.events import AdvanceRepaymentReceived
 from committee.app import create_app
 from committee.settings import CommitteeSettings
 from devstack.infra import Infra
-from devstack.testing import FIRM, Accounts, count, eventually, fetch, publish_event, running
+from devstack.testing import FIRM, Accounts, SettingsFor, count, eventually, fetch, publish_event, running
 
 pytestmark = pytest.mark.infra
 
 
 @pytest.fixture
-async def client(
-    service_settings: dict[str, str], accounts: Accounts, territory: str
-) -> AsyncIterator[httpx.AsyncClient]:
+async def client(service_settings: SettingsFor, accounts: Accounts, territory: str) -> AsyncIterator[httpx.AsyncClient]:
     """The service, called by the network's staff of the test's territory."""
     staff = await accounts.staff(territory)
-    async with running(create_app(CommitteeSettings(**service_settings)), staff) as http:  # type: ignore[arg-type]
+    async with running(create_app(CommitteeSettings(**service_settings("committee"))), staff) as http:  # type: ignore[arg-type]
         yield http
 
 

@@ -13,7 +13,7 @@ from committee.app import create_app
 from committee.settings import CommitteeSettings
 from devstack.commands_testing import assert_retry_safe, write_routes
 from devstack.infra import Infra
-from devstack.testing import FIRM, Accounts, eventually, publish_event, running
+from devstack.testing import FIRM, Accounts, SettingsFor, eventually, publish_event, running
 
 SCHEMA = "committee"
 IGNORE = ("docket", "calls", "advance_repayments")  # written by the consumer, from other tests' events too
@@ -30,12 +30,10 @@ ROUTES = {
 
 
 @pytest.fixture
-async def client(
-    service_settings: dict[str, str], accounts: Accounts, territory: str
-) -> AsyncIterator[httpx.AsyncClient]:
+async def client(service_settings: SettingsFor, accounts: Accounts, territory: str) -> AsyncIterator[httpx.AsyncClient]:
     """The service, called by the network's staff of the test's territory."""
     staff = await accounts.staff(territory)
-    async with running(create_app(CommitteeSettings(**service_settings)), staff) as http:  # type: ignore[arg-type]
+    async with running(create_app(CommitteeSettings(**service_settings("committee"))), staff) as http:  # type: ignore[arg-type]
         yield http
 
 

@@ -15,7 +15,7 @@ from alize_chassis.db import create_pool
 from alize_contracts import Jobs, ProjectApproved, topics
 from alize_contracts.events import ProjectDeferred
 from devstack.infra import Infra
-from devstack.testing import Accounts, count, eventually, fetch, find_message, publish_event, running
+from devstack.testing import Accounts, SettingsFor, count, eventually, fetch, find_message, publish_event, running
 from intake.adapters import calls
 from intake.app import COMMANDS, create_app
 from intake.domain.calls import Call
@@ -28,12 +28,10 @@ TODAY = datetime.now(UTC).date()
 
 
 @pytest.fixture
-async def client(
-    service_settings: dict[str, str], accounts: Accounts, territory: str
-) -> AsyncIterator[httpx.AsyncClient]:
+async def client(service_settings: SettingsFor, accounts: Accounts, territory: str) -> AsyncIterator[httpx.AsyncClient]:
     """The service, called by the network's staff of the test's territory."""
     staff = await accounts.staff(territory)
-    async with running(create_app(IntakeSettings(**service_settings)), staff) as http:  # type: ignore[arg-type]
+    async with running(create_app(IntakeSettings(**service_settings("intake"))), staff) as http:  # type: ignore[arg-type]
         yield http
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from devstack.commands_testing import assert_retry_safe, write_routes
-from devstack.testing import Accounts, running
+from devstack.testing import Accounts, SettingsFor, running
 from intake.app import create_app
 from intake.settings import IntakeSettings
 
@@ -31,12 +31,10 @@ ROUTES = {
 
 
 @pytest.fixture
-async def client(
-    service_settings: dict[str, str], accounts: Accounts, territory: str
-) -> AsyncIterator[httpx.AsyncClient]:
+async def client(service_settings: SettingsFor, accounts: Accounts, territory: str) -> AsyncIterator[httpx.AsyncClient]:
     """The service, called by the network's staff of the test's territory."""
     staff = await accounts.staff(territory)
-    async with running(create_app(IntakeSettings(**service_settings)), staff) as http:  # type: ignore[arg-type]
+    async with running(create_app(IntakeSettings(**service_settings("intake"))), staff) as http:  # type: ignore[arg-type]
         yield http
 
 

@@ -184,7 +184,7 @@ async def _read(settings: MetricsSettings, target: Offsets, write: Write, start:
 
 async def _load_share(settings: MetricsSettings, schema: str, share: Offsets) -> int:
     """Copy one share of the partitions into `schema` (a `BulkLoad`), from their beginning."""
-    pool = await db.create_pool(settings.database_url, schema, max_size=1)
+    pool = await db.create_pool(settings.database_dsn, schema, max_size=1)
     try:
         async with pool.acquire() as conn:
             await conn.execute("SET synchronous_commit = off")  # nothing reads this schema yet
@@ -228,8 +228,8 @@ def worker() -> None:
 async def replay(settings: MetricsSettings, *, grace_seconds: float = 3.0, processes: int = 2) -> Report:
     started = time.monotonic()
     schema = f"{settings.db_schema}_r{datetime.now(UTC):%Y%m%d%H%M%S%f}"
-    await db.migrate(settings.database_url, schema, [CHASSIS_MIGRATIONS, MIGRATIONS])
-    pool = await db.create_pool(settings.database_url, schema, max_size=3)
+    await db.migrate(settings.database_dsn, schema, [CHASSIS_MIGRATIONS, MIGRATIONS])
+    pool = await db.create_pool(settings.database_dsn, schema, max_size=3)
     try:
         starts, ends = await _extent(settings)
         live = await _live_offsets(settings)

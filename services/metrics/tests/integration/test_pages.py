@@ -8,6 +8,7 @@ import re
 import statistics
 import time
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -16,14 +17,17 @@ from metrics.app import create_app
 from metrics.charts import bars
 from metrics.settings import MetricsSettings
 
+if TYPE_CHECKING:
+    from devstack.testing import SettingsFor
+
 pytestmark = pytest.mark.infra
 
 
 @pytest.fixture
-async def client(service_settings: dict[str, str], accounts: Accounts) -> AsyncIterator[httpx.AsyncClient]:
+async def client(service_settings: SettingsFor, accounts: Accounts) -> AsyncIterator[httpx.AsyncClient]:
     """The service, read by the national coordinator (every territory's figures)."""
     national = await accounts.national()
-    async with running(create_app(MetricsSettings(**service_settings)), national) as http:  # type: ignore[arg-type]
+    async with running(create_app(MetricsSettings(**service_settings("metrics"))), national) as http:  # type: ignore[arg-type]
         yield http
 
 

@@ -44,7 +44,7 @@ from alize_contracts.events import (
 )
 from devstack.infra import Infra
 from devstack.scenario.oracle import empty_metrics
-from devstack.testing import Accounts, eventually, fetch, find_message, publish_event, publish_raw, running
+from devstack.testing import Accounts, SettingsFor, eventually, fetch, find_message, publish_event, publish_raw, running
 from metrics.app import create_app
 from metrics.settings import MetricsSettings
 
@@ -58,8 +58,8 @@ async def national(accounts: Accounts) -> dict[str, str]:
 
 
 @pytest.fixture
-async def client(service_settings: dict[str, str], national: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    settings = MetricsSettings(**service_settings, consumer_max_attempts=2)  # type: ignore[arg-type]
+async def client(service_settings: SettingsFor, national: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    settings = MetricsSettings(**service_settings("metrics"), consumer_max_attempts=2)  # type: ignore[arg-type]
     async with running(create_app(settings), national) as http:
         yield http
 
@@ -484,9 +484,9 @@ async def test_every_indicator_is_documented_once(client: httpx.AsyncClient) -> 
 
 async def _ledger(settings: MetricsSettings, territory: str) -> list[dict[str, object]]:
     """The facts of one territory in the schema the service reads now."""
-    schema = (await fetch(settings.database_url, "metrics_control", "SELECT schema_name FROM active_schema"))[0]
+    schema = (await fetch(settings.database_dsn, "metrics_control", "SELECT schema_name FROM active_schema"))[0]
     return await fetch(
-        settings.database_url,
+        settings.database_dsn,
         str(schema["schema_name"]),
         "SELECT f.*, ap.programme AS known_programme FROM facts f "
         "LEFT JOIN application_programmes ap USING (application_id) "
@@ -496,11 +496,11 @@ async def _ledger(settings: MetricsSettings, territory: str) -> list[dict[str, o
 
 
 async def test_replay_rebuilds_equal_figures_and_switches_without_downtime(
-    service_settings: dict[str, str], infrastructure: Infra, territory: str, national: dict[str, str]
+    service_settings: SettingsFor, infrastructure: Infra, territory: str, national: dict[str, str]
 ) -> None:
     from metrics.replay import replay
 
-    settings = MetricsSettings(**service_settings)  # type: ignore[arg-type]
+    settings = MetricsSettings(**service_settings("metrics"))  # type: ignore[arg-type]
     async with running(create_app(settings), national) as client:
         events = _events(territory)
         for event in events:

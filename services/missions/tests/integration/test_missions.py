@@ -15,7 +15,7 @@ import pytest
 from alize_contracts import Jobs, ProjectApproved
 from alize_contracts.events import AdvanceGranted, PartnerAssignment, ProjectAmended
 from devstack.infra import Infra
-from devstack.testing import Accounts, count, eventually, fetch, publish_event, running
+from devstack.testing import Accounts, SettingsFor, count, eventually, fetch, publish_event, running
 from missions.app import create_app
 from missions.settings import MissionsSettings
 
@@ -40,12 +40,10 @@ FOOTPRINT = {
 
 
 @pytest.fixture
-async def client(
-    service_settings: dict[str, str], accounts: Accounts, territory: str
-) -> AsyncIterator[httpx.AsyncClient]:
+async def client(service_settings: SettingsFor, accounts: Accounts, territory: str) -> AsyncIterator[httpx.AsyncClient]:
     """The service, called by the network's staff of the test's territory."""
     staff = await accounts.staff(territory)
-    async with running(create_app(MissionsSettings(**service_settings)), staff) as http:  # type: ignore[arg-type]
+    async with running(create_app(MissionsSettings(**service_settings("missions"))), staff) as http:  # type: ignore[arg-type]
         yield http
 
 

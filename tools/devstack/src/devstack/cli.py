@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from devstack import identity, infra
+from devstack import identity, infra, pg_roles
 from devstack.identity import Accounts
 from devstack.scenario import cases, driver, oracle
 from devstack.stack import Stack
@@ -67,6 +67,8 @@ def demo(
         kafka_bootstrap_servers=found.kafka_bootstrap_servers,
         database_url=found.database_url,
         log_dir=infra.REPO_ROOT / ".local" / "logs",
+        # scripts/infra.sh provisioned the roles on database alize: each service connects as its own.
+        database_env=pg_roles.stack_database_env(found.database_url),
     )
     console.print("[bold]Starting intake, committee, missions, metrics…[/bold]")
     with stack:
@@ -192,6 +194,16 @@ def token(
         )
         raise typer.Exit(2) from None
     typer.echo(json.dumps(identity.claims(access), indent=2) if show_claims else access)
+
+
+@app.command("pg-roles-sql")
+def pg_roles_sql() -> None:
+    """Regenerate deploy/postgres/roles.sql from the declaration of the services' PostgreSQL roles."""
+    from devstack import pg_roles
+
+    pg_roles.SQL_SCRIPT.parent.mkdir(parents=True, exist_ok=True)
+    pg_roles.SQL_SCRIPT.write_text(pg_roles.psql_script())
+    console.print(str(pg_roles.SQL_SCRIPT.relative_to(infra.REPO_ROOT)))
 
 
 def _print_metrics(shown: dict[str, dict[str, Any]]) -> None:

@@ -15,12 +15,19 @@ from alize_chassis import db
 from alize_chassis.db import CHASSIS_MIGRATIONS
 from fastapi import FastAPI
 
+from devstack import pg_roles
+
 
 @contextlib.asynccontextmanager
 async def service_database(database_url: str, schema: str, migrations_dir: Path) -> AsyncIterator[asyncpg.Pool]:
-    """A service's schema migrated in `database_url` and a pool on it, as the service has at start."""
-    await db.migrate(database_url, schema, [CHASSIS_MIGRATIONS, migrations_dir])
-    pool = await db.create_pool(database_url, schema, max_size=4)
+    """A service's schema migrated in `database_url` (an administrator's) and a pool on it, as
+    the service has at start: the database provisioned with the services' roles, the migrations
+    run and the pool connects as the role owning `schema` (a migration only a superuser could
+    run fails here)."""
+    await pg_roles.provision_for_tests(database_url)
+    dsn = pg_roles.role_url(database_url, pg_roles.BY_SCHEMA[schema].service, with_password=True)
+    await db.migrate(dsn, schema, [CHASSIS_MIGRATIONS, migrations_dir])
+    pool = await db.create_pool(dsn, schema, max_size=4)
     try:
         yield pool
     finally:

@@ -21,6 +21,7 @@ prints, or from `scripts/infra.sh up-keycloak`; a test using it is marked `infra
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -28,8 +29,8 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from devstack import databases, identity, infra
-from devstack.testing import Accounts, unavailable
+from devstack import databases, identity, infra, pg_roles
+from devstack.testing import Accounts, SettingsFor, unavailable
 
 
 @contextlib.contextmanager
@@ -132,10 +133,23 @@ def territory(isolation_id: str) -> str:
 
 
 @pytest.fixture
-def service_settings(infrastructure: infra.Infra, database_url: str, isolation_id: str) -> dict[str, str]:
-    """Settings for a service under test: its own database and consumer group."""
-    return {
-        "database_url": database_url,
-        "kafka_bootstrap_servers": infrastructure.kafka_bootstrap_servers,
-        "consumer_group_prefix": f"test-{isolation_id}",
-    }
+async def service_databases(database_url: str) -> SettingsFor:
+    """The fresh database with the services' roles and schemas (deploy/postgres/roles.sql):
+    `service_databases("intake")` is how intake connects to it, as its own role."""
+    await pg_roles.provision_for_tests(database_url)
+    return functools.partial(pg_roles.connection_settings, database_url)
+
+
+@pytest.fixture
+def service_settings(infrastructure: infra.Infra, service_databases: SettingsFor, isolation_id: str) -> SettingsFor:
+    """Settings for a service under test, `service_settings("intake")`: the fresh database as
+    the service's own role, and its own consumer group."""
+
+    def settings(service: str) -> dict[str, str]:
+        return {
+            **service_databases(service),
+            "kafka_bootstrap_servers": infrastructure.kafka_bootstrap_servers,
+            "consumer_group_prefix": f"test-{isolation_id}",
+        }
+
+    return settings

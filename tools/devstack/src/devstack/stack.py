@@ -34,8 +34,13 @@ class Stack:
         log_dir: Path,
         ports: Mapping[str, int] | None = None,
         env: Mapping[str, str] | None = None,
+        database_env: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
+        """`database_url` is what every service connects with, unless `database_env` gives a
+        service its own (DATABASE_URL and DATABASE_PASSWORD_FILE of its role:
+        `pg_roles.stack_database_env`); test-side reads use `database_url`."""
         self.ports = dict(ports or DEFAULT_PORTS)
+        self._database_env = {name: dict(values) for name, values in (database_env or {}).items()}
         self.log_dir = log_dir
         self._env = {
             **os.environ,
@@ -74,7 +79,7 @@ class Stack:
                     str(self.ports[name]),
                     "--no-access-log",
                 ],
-                env={**self._env, "OTEL_SERVICE_NAME": f"alize-{name}"},
+                env={**self._env, **self._database_env.get(name, {}), "OTEL_SERVICE_NAME": f"alize-{name}"},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

@@ -33,6 +33,9 @@ def unavailable(reason: str) -> NoReturn:
 
 T = TypeVar("T")
 
+SettingsFor = Callable[[str], dict[str, str]]
+"""The fixtures `service_settings` and `service_databases`: a service's name → its settings."""
+
 
 @contextlib.asynccontextmanager
 async def running(app: FastAPI, headers: Mapping[str, str] | None = None) -> AsyncIterator[httpx.AsyncClient]:
