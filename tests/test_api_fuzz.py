@@ -30,7 +30,7 @@ import uvicorn
 from alize_contracts import Event, Jobs, ProjectApproved
 from alize_contracts.events import AdvanceGranted, CallOpened, PartnerAssignment
 from devstack.infra import REPO_ROOT, Infra
-from devstack.testing import eventually, publish_event, submitted_and_screened
+from devstack.testing import ServiceSettingsFor, eventually, publish_event, submitted_and_screened
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
@@ -392,12 +392,12 @@ async def test_no_input_makes_a_server_error_or_breaks_the_schema(
     service: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    service_settings: dict[str, str],
+    service_settings: ServiceSettingsFor,
     infrastructure: Infra,
     territory: str,
 ) -> None:
     # Each service's own create_app and settings class (intake.app, intake.settings.IntakeSettings...).
     settings_class = getattr(importlib.import_module(f"{service}.settings"), f"{service.capitalize()}Settings")
-    app = importlib.import_module(f"{service}.app").create_app(settings_class(**service_settings))
+    app = importlib.import_module(f"{service}.app").create_app(settings_class(**service_settings(service)))
     seed = SEEDERS[service]
     await fuzz(service, app, lambda http: seed(http, infrastructure, territory), tmp_path, capsys)

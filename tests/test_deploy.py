@@ -14,6 +14,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from devstack.infra import REPO_ROOT, Infra
 from devstack.stack import SERVICES
+from devstack.testing import kafka_args
 
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 COLLECTOR_CONFIG = yaml.safe_load((REPO_ROOT / "deploy" / "otel-collector.yaml").read_text())
@@ -71,7 +72,7 @@ def test_the_broker_keeps_events_forever() -> None:
 async def test_the_local_broker_keeps_events_forever(infrastructure: Infra) -> None:
     if infrastructure.kafka_pid is None:
         pytest.skip("the broker was not started by scripts/infra.sh")
-    admin = AIOKafkaAdminClient(bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**kafka_args(infrastructure.kafka_bootstrap_servers))
     await admin.start()
     try:
         cluster = await admin.describe_cluster()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from devstack.testing import count, running
+from devstack.testing import ServiceSettingsFor, count, running
 from intake.app import create_app as intake_app
 from intake.settings import IntakeSettings
 from metrics.app import create_app as metrics_app
@@ -19,7 +19,7 @@ TODAY = datetime.now(UTC).date()
 
 
 async def test_intake_refuses_nul_non_finite_and_booleans_and_stores_nothing(
-    service_settings: dict[str, str], database_url: str, territory: str
+    service_settings: ServiceSettingsFor, database_url: str, territory: str
 ) -> None:
     call = {
         "territory": territory,
@@ -29,7 +29,7 @@ async def test_intake_refuses_nul_non_finite_and_booleans_and_stores_nothing(
         "skill_days_budget": 60,
         "advances_budget_cents": 10_000_000,
     }
-    async with running(intake_app(IntakeSettings(**service_settings))) as http:  # type: ignore[arg-type]
+    async with running(intake_app(IntakeSettings(**service_settings("intake")))) as http:  # type: ignore[arg-type]
         opened = await http.post("/calls", json=call)
         assert opened.status_code == 201, opened.text
         application = {
@@ -69,8 +69,8 @@ async def test_intake_refuses_nul_non_finite_and_booleans_and_stores_nothing(
         assert unknown.status_code == 404 and unknown.headers["content-type"] == "application/problem+json"
 
 
-async def test_the_dashboard_sends_security_headers(service_settings: dict[str, str]) -> None:
-    async with running(metrics_app(MetricsSettings(**service_settings))) as http:  # type: ignore[arg-type]
+async def test_the_dashboard_sends_security_headers(service_settings: ServiceSettingsFor) -> None:
+    async with running(metrics_app(MetricsSettings(**service_settings("metrics")))) as http:  # type: ignore[arg-type]
         for path in ("/dashboard", "/metrics/national"):
             response = await http.get(path)
             assert response.status_code == 200, response.text

@@ -31,8 +31,9 @@ def stack(infrastructure: Infra, sink: OtlpSink, tmp_path_factory: pytest.TempPa
         database_url=database_url,
         log_dir=log_dir,
         ports={name: free_port() for name in SERVICES},
+        service_env={name: infrastructure.kafka_env(name) for name in SERVICES},
         env={
-            "CONSUMER_GROUP_PREFIX": f"e2e-{log_dir.name}",
+            "CONSUMER_GROUP_SUFFIX": f"e2e-{log_dir.name}",
             "OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint,
             "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
             "OTEL_BSP_SCHEDULE_DELAY": "200",

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
+from alize_chassis.kafka_client import KafkaClientSettings
 from alize_chassis.topics import TopicPolicy
 
 
-class ServiceSettings(BaseSettings):
-    """Common settings. Each service names its own `service_name` and `db_schema`.
+class KafkaTopicSettings(KafkaClientSettings):
+    """A Kafka client that creates platform topics: the policy it creates them with."""
 
-    Telemetry is configured only through the standard `OTEL_*` variables.
-    """
-
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
-
-    service_name: str
-    kafka_bootstrap_servers: str = Field(default="127.0.0.1:59092")
-    database_url: str = Field(default="postgresql://postgres@127.0.0.1:55432/alize")
-    db_schema: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
-    db_pool_max_size: int = 10
     kafka_partitions: int = Field(default=3, ge=1, description="For topics this service creates.")
     kafka_replication_factor: int = Field(default=1, ge=1)
     kafka_retention_ms: int = Field(
@@ -33,17 +24,6 @@ class ServiceSettings(BaseSettings):
         default=1_048_588, ge=64 * 1024, description="The largest record an event topic accepts."
     )
 
-    relay_batch_size: int = 200
-    outbox_retention_hours: float = Field(default=168, description="Published outbox rows are kept this long.")
-    relay_poll_seconds: float = Field(default=1.0, description="Fallback poll when no NOTIFY arrives.")
-    consumer_max_attempts: int = Field(
-        default=5, ge=1, description="Attempts before a message goes to the dead-letter topic."
-    )
-    max_request_body_bytes: int = Field(
-        default=1_048_576, ge=0, description="Larger request bodies are refused with 413, counted as they arrive."
-    )
-    consumer_group_prefix: str = Field(default="alize", description="Consumer groups are '<prefix>.<service>'.")
-
     @property
     def topic_policy(self) -> TopicPolicy:
         return TopicPolicy(
@@ -53,6 +33,42 @@ class ServiceSettings(BaseSettings):
             max_message_bytes=self.kafka_max_message_bytes,
         )
 
+
+class ServiceSettings(KafkaTopicSettings):
+    """Common settings. Each service names its own `service_name` and `db_schema`.
+
+    Telemetry is configured only through the standard `OTEL_*` variables. Kafka's
+    connection and credentials are `KafkaClientSettings`' (the principal defaults
+    to `alize-<service_name>`).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    service_name: str
+    database_url: str = Field(default="postgresql://postgres@127.0.0.1:55432/alize")
+    db_schema: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
+    db_pool_max_size: int = 10
+    relay_batch_size: int = 200
+    outbox_retention_hours: float = Field(default=168, description="Published outbox rows are kept this long.")
+    relay_poll_seconds: float = Field(default=1.0, description="Fallback poll when no NOTIFY arrives.")
+    consumer_max_attempts: int = Field(
+        default=5, ge=1, description="Attempts before a message goes to the dead-letter topic."
+    )
+    max_request_body_bytes: int = Field(
+        default=1_048_576, ge=0, description="Larger request bodies are refused with 413, counted as they arrive."
+    )
+    consumer_group_suffix: str = Field(
+        default="",
+        pattern=r"^[A-Za-z0-9_-]*$",
+        description="Consumer groups are 'alize.<service>', or 'alize.<service>.<suffix>' with a suffix (tests): "
+        "the service's principal may only use groups under the 'alize.<service>' prefix.",
+    )
+
+    @property
+    def kafka_principal(self) -> str:
+        return self.kafka_username or f"alize-{self.service_name}"
+
     @property
     def consumer_group(self) -> str:
-        return f"{self.consumer_group_prefix}.{self.service_name}"
+        group = f"alize.{self.service_name}"
+        return f"{group}.{self.consumer_group_suffix}" if self.consumer_group_suffix else group

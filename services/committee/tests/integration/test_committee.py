@@ -15,14 +15,14 @@ from alize_contracts.events import AdvanceRepaymentReceived
 from committee.app import create_app
 from committee.settings import CommitteeSettings
 from devstack.infra import Infra
-from devstack.testing import FIRM, count, eventually, fetch, publish_event, running
+from devstack.testing import FIRM, ServiceSettingsFor, count, eventually, fetch, publish_event, running
 
 pytestmark = pytest.mark.infra
 
 
 @pytest.fixture
-async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    async with running(create_app(CommitteeSettings(**service_settings))) as http:  # type: ignore[arg-type]
+async def client(service_settings: ServiceSettingsFor) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_app(CommitteeSettings(**service_settings("committee")))) as http:  # type: ignore[arg-type]
         yield http
 
 

@@ -13,7 +13,7 @@ from committee.app import create_app
 from committee.settings import CommitteeSettings
 from devstack.commands_testing import assert_retry_safe, write_routes
 from devstack.infra import Infra
-from devstack.testing import FIRM, eventually, publish_event, running
+from devstack.testing import FIRM, ServiceSettingsFor, eventually, publish_event, running
 
 SCHEMA = "committee"
 IGNORE = ("docket", "calls", "advance_repayments")  # written by the consumer, from other tests' events too
@@ -30,8 +30,8 @@ ROUTES = {
 
 
 @pytest.fixture
-async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    async with running(create_app(CommitteeSettings(**service_settings))) as http:  # type: ignore[arg-type]
+async def client(service_settings: ServiceSettingsFor) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_app(CommitteeSettings(**service_settings("committee")))) as http:  # type: ignore[arg-type]
         yield http
 
 

@@ -14,7 +14,7 @@ from alize_chassis.db import create_pool
 from alize_contracts import Jobs, ProjectApproved, topics
 from alize_contracts.events import ProjectDeferred
 from devstack.infra import Infra
-from devstack.testing import count, eventually, fetch, find_message, publish_event, running
+from devstack.testing import ServiceSettingsFor, count, eventually, fetch, find_message, publish_event, running
 from intake.adapters import calls
 from intake.app import COMMANDS, create_app
 from intake.domain.calls import Call
@@ -27,8 +27,8 @@ TODAY = datetime.now(UTC).date()
 
 
 @pytest.fixture
-async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    async with running(create_app(IntakeSettings(**service_settings))) as http:  # type: ignore[arg-type]
+async def client(service_settings: ServiceSettingsFor) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_app(IntakeSettings(**service_settings("intake")))) as http:  # type: ignore[arg-type]
         yield http
 
 

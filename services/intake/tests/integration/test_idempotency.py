@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from devstack.commands_testing import assert_retry_safe, write_routes
-from devstack.testing import running
+from devstack.testing import ServiceSettingsFor, running
 from intake.app import create_app
 from intake.settings import IntakeSettings
 
@@ -31,8 +31,8 @@ ROUTES = {
 
 
 @pytest.fixture
-async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    async with running(create_app(IntakeSettings(**service_settings))) as http:  # type: ignore[arg-type]
+async def client(service_settings: ServiceSettingsFor) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_app(IntakeSettings(**service_settings("intake")))) as http:  # type: ignore[arg-type]
         yield http
 
 

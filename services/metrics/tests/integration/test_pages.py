@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from devstack.testing import ServiceSettingsFor
 from metrics.app import create_app
 from metrics.charts import bars
 from metrics.settings import MetricsSettings
@@ -19,10 +20,10 @@ pytestmark = pytest.mark.infra
 
 
 @pytest.fixture
-async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+async def client(service_settings: ServiceSettingsFor) -> AsyncIterator[httpx.AsyncClient]:
     from devstack.testing import running
 
-    async with running(create_app(MetricsSettings(**service_settings))) as http:  # type: ignore[arg-type]
+    async with running(create_app(MetricsSettings(**service_settings("metrics")))) as http:  # type: ignore[arg-type]
         yield http
 
 

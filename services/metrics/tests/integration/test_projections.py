@@ -44,7 +44,7 @@ from alize_contracts.events import (
 )
 from devstack.infra import Infra
 from devstack.scenario.oracle import empty_metrics
-from devstack.testing import eventually, fetch, find_message, publish_event, publish_raw, running
+from devstack.testing import ServiceSettingsFor, eventually, fetch, find_message, publish_event, publish_raw, running
 from metrics.app import create_app
 from metrics.settings import MetricsSettings
 
@@ -52,8 +52,8 @@ pytestmark = pytest.mark.infra
 
 
 @pytest.fixture
-async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    async with running(create_app(MetricsSettings(**service_settings, consumer_max_attempts=2))) as http:  # type: ignore[arg-type]
+async def client(service_settings: ServiceSettingsFor) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_app(MetricsSettings(**service_settings("metrics"), consumer_max_attempts=2))) as http:  # type: ignore[arg-type]
         yield http
 
 
@@ -489,11 +489,11 @@ async def _ledger(settings: MetricsSettings, territory: str) -> list[dict[str, o
 
 
 async def test_replay_rebuilds_equal_figures_and_switches_without_downtime(
-    service_settings: dict[str, str], infrastructure: Infra, territory: str
+    service_settings: ServiceSettingsFor, infrastructure: Infra, territory: str
 ) -> None:
     from metrics.replay import replay
 
-    settings = MetricsSettings(**service_settings)  # type: ignore[arg-type]
+    settings = MetricsSettings(**service_settings("metrics"))  # type: ignore[arg-type]
     async with running(create_app(settings)) as client:
         events = _events(territory)
         for event in events:

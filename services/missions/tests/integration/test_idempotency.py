@@ -18,7 +18,7 @@ from alize_contracts import Event, Jobs, ProjectApproved, topics
 from alize_contracts.events import AdvanceGranted, PartnerAssignment
 from devstack.commands_testing import assert_retry_safe, write_routes
 from devstack.infra import Infra
-from devstack.testing import consumed_to_end, publish_event, running
+from devstack.testing import ServiceSettingsFor, consumed_to_end, publish_event, running
 from missions.app import create_app
 from missions.settings import MissionsSettings
 
@@ -51,8 +51,8 @@ def test_every_write_route_is_covered_here() -> None:
 
 
 @pytest.fixture
-def settings(service_settings: dict[str, str]) -> MissionsSettings:
-    return MissionsSettings(**service_settings)  # type: ignore[arg-type]
+def settings(service_settings: ServiceSettingsFor) -> MissionsSettings:
+    return MissionsSettings(**service_settings("missions"))  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from alize_contracts import Jobs, ProjectApproved
 from alize_contracts.events import AdvanceGranted, PartnerAssignment, ProjectAmended
 from devstack.infra import Infra
-from devstack.testing import count, eventually, fetch, publish_event, running
+from devstack.testing import ServiceSettingsFor, count, eventually, fetch, publish_event, running
 from missions.app import create_app
 from missions.settings import MissionsSettings
 
@@ -41,8 +41,8 @@ FOOTPRINT = {
 
 
 @pytest.fixture
-async def client(service_settings: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    async with running(create_app(MissionsSettings(**service_settings))) as http:  # type: ignore[arg-type]
+async def client(service_settings: ServiceSettingsFor) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_app(MissionsSettings(**service_settings("missions")))) as http:  # type: ignore[arg-type]
         yield http
 
 

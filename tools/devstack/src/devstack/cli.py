@@ -16,7 +16,7 @@ from rich.table import Table
 
 from devstack import infra
 from devstack.scenario import cases, driver, oracle
-from devstack.stack import Stack
+from devstack.stack import SERVICES, Stack
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 console = Console(width=None if sys.stdout.isatty() else 120)
@@ -64,6 +64,7 @@ def demo(
         kafka_bootstrap_servers=found.kafka_bootstrap_servers,
         database_url=found.database_url,
         log_dir=infra.REPO_ROOT / ".local" / "logs",
+        service_env={name: found.kafka_env(name) for name in SERVICES},
     )
     console.print("[bold]Starting intake, committee, missions, metrics…[/bold]")
     with stack:

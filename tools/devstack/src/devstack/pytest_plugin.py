@@ -20,11 +20,12 @@ import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 
 from devstack import databases, infra
-from devstack.testing import unavailable
+from devstack.testing import ServiceSettingsFor, unavailable
 
 
 @contextlib.contextmanager
@@ -36,6 +37,23 @@ def _containers() -> Iterator[infra.Infra]:
         yield infra.Infra(kafka.get_bootstrap_server(), pg.get_connection_url())
 
 
+@contextlib.contextmanager
+def _admin_in_env(found: infra.Infra) -> Iterator[infra.Infra]:
+    """The tests' own Kafka clients (devstack.testing) connect as the admin principal, which
+    they find in the ALIZE_KAFKA_* variables scripts/infra.sh prints."""
+    kafka = {k: v for k, v in found.exports().items() if k.startswith("ALIZE_KAFKA_")}
+    saved = {k: os.environ.get(k) for k in kafka}
+    os.environ.update(kafka)
+    try:
+        yield found
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 @pytest.fixture(scope="session")
 def infrastructure() -> Iterator[infra.Infra]:
     found = infra.from_env()
@@ -45,12 +63,20 @@ def infrastructure() -> Iterator[infra.Infra]:
     try:
         if infra.docker_engine_available():
             with _containers() as started:
+                # A throwaway broker without an authorizer: its topics, no ACLs.
+                import asyncio
+
+                from alize_chassis.access import provision
+                from alize_chassis.settings import KafkaTopicSettings
+
+                asyncio.run(provision(KafkaTopicSettings(**started.kafka_settings())))
                 yield started
             return
         found = infra.start_local("up")
     except Exception as exc:
         unavailable(f"no Kafka/PostgreSQL for integration tests: {exc}")
-    yield found
+    with _admin_in_env(found):
+        yield found
 
 
 @pytest.fixture(scope="session")
@@ -104,10 +130,16 @@ def territory(isolation_id: str) -> str:
 
 
 @pytest.fixture
-def service_settings(infrastructure: infra.Infra, database_url: str, isolation_id: str) -> dict[str, str]:
-    """Settings for a service under test: its own database and consumer group."""
-    return {
-        "database_url": database_url,
-        "kafka_bootstrap_servers": infrastructure.kafka_bootstrap_servers,
-        "consumer_group_prefix": f"test-{isolation_id}",
-    }
+def service_settings(infrastructure: infra.Infra, database_url: str, isolation_id: str) -> ServiceSettingsFor:
+    """Settings for a service under test: its own database, its own Kafka principal and
+    credentials, and its own consumer group (`alize.<service>.test-<id>`, inside the
+    prefix its ACLs allow)."""
+
+    def settings(service: str) -> dict[str, Any]:
+        return {
+            "database_url": database_url,
+            **infrastructure.kafka_settings(service),
+            "consumer_group_suffix": f"test-{isolation_id}",
+        }
+
+    return settings

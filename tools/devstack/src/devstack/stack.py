@@ -34,7 +34,10 @@ class Stack:
         log_dir: Path,
         ports: Mapping[str, int] | None = None,
         env: Mapping[str, str] | None = None,
+        service_env: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
+        """`service_env`: each service's own variables on top of `env` (its Kafka principal
+        and credentials: `Infra.kafka_env(service)`)."""
         self.ports = dict(ports or DEFAULT_PORTS)
         self.log_dir = log_dir
         self._env = {
@@ -44,6 +47,7 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
             **(env or {}),
         }
+        self._service_env = {name: dict(service_env.get(name, {})) for name in SERVICES} if service_env else {}
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
     def url(self, service: str) -> str:
@@ -74,7 +78,7 @@ class Stack:
                     str(self.ports[name]),
                     "--no-access-log",
                 ],
-                env={**self._env, "OTEL_SERVICE_NAME": f"alize-{name}"},
+                env={**self._env, **self._service_env.get(name, {}), "OTEL_SERVICE_NAME": f"alize-{name}"},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
