@@ -125,6 +125,8 @@ def kafka_broker(settings: ServiceSettings, middlewares: Sequence[Any] = ()) -> 
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
         security=kafka_security(settings),
+        # Topics are created by their owner or by alize-kafka-provision, never by a subscriber.
+        allow_auto_create_topics=False,
         middlewares=middlewares,
         client_id=f"alize-{settings.service_name}",
         # The relay marks a row published only once every in-sync replica has it.
