@@ -231,7 +231,7 @@ PROPS
     done
     java "${java_opts[@]}" kafka.tools.StorageTool format -t "$(cat /proc/sys/kernel/random/uuid | tr -d - | head -c 22)" \
       -c "$cfg" --ignore-formatted "${scram[@]}" >/dev/null
-    echo "$stamp" > "$STATE/kafka/data/.alize-security"
+    (umask 077 && echo "$stamp" > "$STATE/kafka/data/.alize-security")
   fi
   nohup java "${java_opts[@]}" kafka.Kafka "$cfg" >"$STATE/kafka/stdout.log" 2>&1 &
   echo $! > "$STATE/kafka/kafka.pid"
