@@ -25,7 +25,7 @@
 # user: provisioning and the tests' own clients), and the StandardAuthorizer
 # refuses whatever the ACLs do not allow (allow.everyone.if.no.acl.found=false).
 # Passwords are random, made once, in .local/credentials/<admin|service>/kafka.password
-# (mode 0600); `up` runs alize-kafka-provision (topics and ACLs, alize_chassis.access).
+# (mode 0600); `up` runs alize-kafka-provision (topics and ACLs, alize_chassis.kafka_acls).
 # A broker formatted without these users (an older, unsecured one) is wiped and
 # formatted again: its data is disposable local state.
 set -euo pipefail
@@ -196,7 +196,7 @@ inter.broker.listener.name=SASL_PLAINTEXT
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
 listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="alize-admin" password="$(kafka_password admin)";
-# Only what alize_chassis.access grants (alize-kafka-provision): nothing without an ACL.
+# Only what alize_chassis.kafka_acls grants (alize-kafka-provision): nothing without an ACL.
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 allow.everyone.if.no.acl.found=false
 # ANONYMOUS: the broker's own requests to its controller, on the loopback PLAINTEXT controller listener.
@@ -246,13 +246,13 @@ PROPS
   log "Kafka did not open port $KAFKA_PORT in 60 s"; exit 1
 }
 
-# Topics and ACLs, declared in alize_chassis.access, applied with the admin principal.
+# Topics and ACLs, declared in alize_chassis.kafka_acls, applied with the admin principal.
 provision_kafka() {
   [ -x "$ROOT/.venv/bin/python" ] || bash "$ROOT/scripts/bootstrap.sh" python >&2
   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT \
     KAFKA_SASL_MECHANISM=SCRAM-SHA-512 KAFKA_USERNAME=alize-admin \
     KAFKA_PASSWORD_FILE="$KAFKA_CREDENTIALS/admin/kafka.password" \
-    "$ROOT/.venv/bin/python" -m alize_chassis.access >&2
+    "$ROOT/.venv/bin/python" -m alize_chassis.kafka_acls >&2
 }
 
 stop_all() {

@@ -101,7 +101,7 @@ def test_both_brokers_are_locked_down_with_scram_and_acls() -> None:
 def test_compose_gives_each_service_only_its_own_kafka_credentials() -> None:
     services = COMPOSE["services"]
     provision = services["kafka-provision"]
-    assert provision["command"][-1] == "alize_chassis.access"
+    assert provision["command"][-1] == "alize_chassis.kafka_acls"
     assert provision["environment"]["KAFKA_USERNAME"] == "alize-admin"
     assert provision["volumes"] == ["kafka-admin-credentials:/run/alize/kafka:ro"]
     for name in SERVICES:

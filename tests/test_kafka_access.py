@@ -1,5 +1,5 @@
 """Kafka is locked down: each service authenticates as its own principal and the
-broker's ACLs (alize_chassis.access, applied by alize-kafka-provision) let it write
+broker's ACLs (alize_chassis.kafka_acls, applied by alize-kafka-provision) let it write
 only its own topics, read only what it subscribes to and join only its own
 consumer groups. A forged event — a JobDeclared sent straight to Kafka by another
 principal than missions' — is refused by the broker and never reaches a reader."""
@@ -17,7 +17,7 @@ from aiokafka.errors import (
     KafkaConnectionError,
     TopicAuthorizationFailedError,
 )
-from alize_chassis import access
+from alize_chassis import kafka_acls
 from alize_chassis.kafka_client import KafkaClientSettings, kafka_client_args
 from alize_chassis.wire import to_kafka
 from alize_contracts import JobDeclared, Jobs, topics
@@ -112,13 +112,13 @@ async def test_an_unauthenticated_client_or_a_wrong_password_is_refused(secured:
 def test_each_service_subscribes_to_what_its_acls_let_it_read(service: str) -> None:
     app = importlib.import_module(f"{service}.app").create_app()
     subscription = app.state.runtime.subscription
-    assert sorted(subscription.topics) == sorted(access.SUBSCRIPTIONS[service])
+    assert sorted(subscription.topics) == sorted(kafka_acls.SUBSCRIPTIONS[service])
 
 
 def _writers(topic: str) -> set[str]:
     return {
         acl.principal
-        for acl in access.platform_acls()
+        for acl in kafka_acls.platform_acls()
         if acl.resource_type == "TOPIC"
         and acl.operation in ("WRITE", "ALL")
         and (topic == acl.resource_name or (acl.pattern == "PREFIXED" and topic.startswith(acl.resource_name)))
@@ -127,8 +127,10 @@ def _writers(topic: str) -> set[str]:
 
 def test_only_a_topics_owner_may_write_it() -> None:
     for topic in topics.ALL:
-        assert _writers(topic) == {access.principal(access.owner(topic))}, topic
+        assert _writers(topic) == {kafka_acls.principal(kafka_acls.owner(topic))}, topic
     # A dead-letter topic takes what its topic's readers could not process.
     assert _writers(topics.dead_letter(topics.JOBS)) == {"alize-missions", "alize-metrics"}
-    groups = {(a.principal, a.resource_name, a.pattern) for a in access.platform_acls() if a.resource_type == "GROUP"}
-    assert groups == {(access.principal(s), f"alize.{s}", "PREFIXED") for s in access.SERVICES}
+    groups = {
+        (a.principal, a.resource_name, a.pattern) for a in kafka_acls.platform_acls() if a.resource_type == "GROUP"
+    }
+    assert groups == {(kafka_acls.principal(s), f"alize.{s}", "PREFIXED") for s in kafka_acls.SERVICES}

@@ -18,7 +18,7 @@ from alize_contracts.topics import dead_letter
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 
-from alize_chassis import access, db
+from alize_chassis import db, kafka_acls
 from alize_chassis.asyncapi import declare_publishers
 from alize_chassis.consumer import Consumer, SchemaProvider
 from alize_chassis.db import CHASSIS_MIGRATIONS
@@ -157,10 +157,10 @@ def create_service_app(
         declare_publishers(broker, settings.service_name)
     rt = Runtime(settings=settings, broker=broker, subscription=subscription, commands=commands)
     if subscription is not None:
-        granted = access.SUBSCRIPTIONS.get(settings.service_name, ())
+        granted = kafka_acls.SUBSCRIPTIONS.get(settings.service_name, ())
         if ungranted := sorted(set(subscription.topics) - set(granted)):
             raise ValueError(
-                f"{settings.service_name} subscribes to {ungranted}, which alize_chassis.access does not let it read"
+                f"{settings.service_name} subscribes to {ungranted}, which alize_chassis.kafka_acls does not grant"
             )
         rt.consumers.append(
             Consumer(
@@ -200,7 +200,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await db.migrate(settings.database_url, settings.db_schema, [CHASSIS_MIGRATIONS, app.state.migrations_dir])
     # The service creates (and corrects) only the topics it owns; the ones it reads and
     # dead-letters to belong to others: it checks they are there.
-    await ensure_topics(settings, access.owned_topics(settings.service_name), settings.topic_policy)
+    await ensure_topics(settings, kafka_acls.owned_topics(settings.service_name), settings.topic_policy)
     if rt.subscription is not None:
         read = [*rt.subscription.topics, *(dead_letter(t) for t in rt.subscription.topics)]
         await check_topics(settings, read, settings.topic_policy)

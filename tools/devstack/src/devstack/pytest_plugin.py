@@ -66,7 +66,7 @@ def infrastructure() -> Iterator[infra.Infra]:
                 # A throwaway broker without an authorizer: its topics, no ACLs.
                 import asyncio
 
-                from alize_chassis.access import provision
+                from alize_chassis.kafka_acls import provision
                 from alize_chassis.settings import KafkaTopicSettings
 
                 asyncio.run(provision(KafkaTopicSettings(**started.kafka_settings())))
