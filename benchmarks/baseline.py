@@ -9,7 +9,7 @@ expected metrics, devstack.scenario.oracle): it does not read the metrics
 service's catalogue or derivations, so the benchmark's check that both wrote the
 same facts compares two separate writings of the indicators.
 
-    python benchmarks/baseline.py TOPIC...   (KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL from the environment)
+    python benchmarks/baseline.py TOPIC...   (KAFKA_* and DATABASE_URL from the environment)
 """
 
 from __future__ import annotations
@@ -114,15 +114,17 @@ def facts(kind: str, d: dict[str, Any]) -> list[tuple[str, Any, date, str]]:
 
 
 async def main() -> None:
-    bootstrap, database_url = os.environ["KAFKA_BOOTSTRAP_SERVERS"], os.environ["DATABASE_URL"]
+    from alize_chassis.kafka_client import KafkaClientSettings, kafka_client_args
+
+    kafka, database_url = kafka_client_args(KafkaClientSettings()), os.environ["DATABASE_URL"]
     conn = await asyncpg.connect(database_url)
     await conn.execute(TABLES)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka)
     await admin.start()
     described = await admin.describe_topics(sys.argv[1:])
     await admin.close()
     partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka, enable_auto_commit=False)
     await consumer.start()
     consumer.assign(partitions)
     await consumer.seek_to_beginning(*partitions)

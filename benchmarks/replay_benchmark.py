@@ -34,6 +34,7 @@ import typer
 from aiokafka import AIOKafkaProducer
 from alize_chassis.wire import to_kafka
 from alize_contracts import topics
+from devstack.infra import Infra, from_exports
 
 sys.path.insert(0, str(Path(__file__).parent))
 from events import journeys
@@ -42,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH_ENV = {"ALIZE_STATE_DIR": str(ROOT / ".local" / "bench"), "ALIZE_PG_PORT": "55532", "ALIZE_KAFKA_PORT": "59192"}
 
 
-def start_infrastructure(*, wipe: bool) -> dict[str, str]:
+def start_infrastructure(*, wipe: bool) -> Infra:
     done = subprocess.run(
         ["bash", str(ROOT / "scripts" / "infra.sh"), "reset" if wipe else "up"],
         env={**os.environ, **BENCH_ENV},
@@ -53,14 +54,16 @@ def start_infrastructure(*, wipe: bool) -> dict[str, str]:
     found = dict(
         line.removeprefix("export ").split("=", 1) for line in done.stdout.splitlines() if line.startswith("export ")
     )
-    return {"KAFKA_BOOTSTRAP_SERVERS": found["KAFKA_BOOTSTRAP_SERVERS"], "DATABASE_URL": found["DATABASE_URL"]}
+    return from_exports(found)
 
 
-async def produce(bootstrap: str, n_events: int) -> float:
+async def produce(infra: Infra, n_events: int) -> float:
+    from alize_chassis.kafka_client import kafka_client_args
     from alize_chassis.topics import TopicPolicy, ensure_topics, platform_topics
 
-    await ensure_topics(bootstrap, platform_topics(), TopicPolicy(partitions=3, replication_factor=1))
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, max_batch_size=512 * 1024, acks=1)
+    admin = infra.kafka_admin()  # the events are generated as the admin principal
+    await ensure_topics(admin, platform_topics(), TopicPolicy(partitions=3, replication_factor=1))
+    producer = AIOKafkaProducer(**kafka_client_args(admin), linger_ms=20, max_batch_size=512 * 1024, acks=1)
     await producer.start()
     started = time.perf_counter()
     pending = []
@@ -153,19 +156,24 @@ def main(
 ) -> None:
     infra = start_infrastructure(wipe=not reuse)
     if not reuse:
-        produce_seconds = asyncio.run(produce(infra["KAFKA_BOOTSTRAP_SERVERS"], events))
+        produce_seconds = asyncio.run(produce(infra, events))
         print(f"generated {events:,} events into Kafka in {produce_seconds:.1f} s")
 
-    replay_db = asyncio.run(_fresh_database(infra["DATABASE_URL"], "bench_replay"))
-    replay_env = {**infra, "DATABASE_URL": replay_db, "CONSUMER_GROUP_PREFIX": "bench", "OTEL_SDK_DISABLED": "true"}
+    replay_db = asyncio.run(_fresh_database(infra.database_url, "bench_replay"))
+    replay_env = {
+        **infra.kafka_env("metrics"),  # metrics-replay as the metrics service's principal
+        "DATABASE_URL": replay_db,
+        "CONSUMER_GROUP_SUFFIX": "bench",
+        "OTEL_SDK_DISABLED": "true",
+    }
     replay_s, replay_mib, out = run_measured(
         [sys.executable, "-m", "metrics.replay", "--grace-seconds", "0"], replay_env
     )
     print(out.strip())
-    baseline_db = asyncio.run(_fresh_database(infra["DATABASE_URL"], "bench_baseline"))
+    baseline_db = asyncio.run(_fresh_database(infra.database_url, "bench_baseline"))
     baseline_s, baseline_mib, _ = run_measured(
         [sys.executable, str(Path(__file__).parent / "baseline.py"), *topics.ALL],
-        {**infra, "DATABASE_URL": baseline_db},
+        {**infra.kafka_env(), "DATABASE_URL": baseline_db},
     )
     facts = asyncio.run(same_facts(replay_db, baseline_db))
 

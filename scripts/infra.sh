@@ -28,6 +28,16 @@
 # directory, /root): its data then lives in /var/lib/alize-postgres/<hash of
 # this checkout's state directory>/ (owned by postgres; `env` prints it as
 # ALIZE_PG_DATA, `reset` wipes it). Run as another user, it lives in .local/pg/.
+#
+# Kafka is locked down like a production cluster: its client listener is
+# SASL_PLAINTEXT with SCRAM-SHA-512, one principal per service (alize-intake,
+# alize-committee, alize-missions, alize-metrics) plus alize-admin (the super
+# user: provisioning and the tests' own clients), and the StandardAuthorizer
+# refuses whatever the ACLs do not allow (allow.everyone.if.no.acl.found=false).
+# Passwords are random, made once, in .local/credentials/<admin|service>/kafka.password
+# (mode 0600); `up` runs alize-kafka-provision (topics and ACLs, alize_chassis.kafka_acls).
+# A broker formatted without these users (an older, unsecured one) is wiped and
+# formatted again: its data is disposable local state.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -40,6 +50,8 @@ KEYCLOAK_PORT=${ALIZE_KEYCLOAK_PORT:-58080}
 KEYCLOAK_DIR=$STATE/keycloak
 KEYCLOAK_ADMIN=kc-admin
 KEYCLOAK_ADMIN_PASSWORD_FILE=$STATE/credentials/keycloak-admin.password
+KAFKA_CREDENTIALS=$STATE/credentials
+KAFKA_PRINCIPALS=(admin intake committee missions metrics)
 if [ "$(id -u)" = 0 ]; then
   PG_DIR=/var/lib/alize-postgres/$(printf '%s' "$(realpath -m "$STATE")" | sha256sum | head -c 16)
 else
@@ -277,30 +289,78 @@ print_keycloak_env() {
 
 kafka_pid() { cat "$STATE/kafka/kafka.pid" 2>/dev/null || true; }
 
-start_kafka() {
-  local pid cfg=$STATE/kafka/server.properties
+kafka_password() { cat "$KAFKA_CREDENTIALS/$1/kafka.password"; }
+
+# A random password per principal, made once and kept (mode 0600, never committed).
+make_kafka_credentials() {
+  local who
+  for who in "${KAFKA_PRINCIPALS[@]}"; do
+    if [ ! -s "$KAFKA_CREDENTIALS/$who/kafka.password" ]; then
+      (umask 077 && mkdir -p "$KAFKA_CREDENTIALS/$who" \
+        && head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$KAFKA_CREDENTIALS/$who/kafka.password")
+    fi
+  done
+  chmod 0700 "$KAFKA_CREDENTIALS"
+}
+
+# What the data directory was formatted with: the SCRAM users and their passwords.
+kafka_security_stamp() {
+  local who
+  { echo "SASL_PLAINTEXT SCRAM-SHA-512 StandardAuthorizer"
+    for who in "${KAFKA_PRINCIPALS[@]}"; do echo "alize-$who $(kafka_password "$who")"; done
+  } | sha256sum | cut -d' ' -f1
+}
+
+stop_kafka() {
+  local pid
   pid=$(kafka_pid)
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    log "Kafka stopped"
+  fi
+}
+
+start_kafka() {
+  local pid cfg=$STATE/kafka/server.properties stamp who
+  make_kafka_credentials
+  stamp=$(kafka_security_stamp)
+  pid=$(kafka_pid)
+  if [ -f "$STATE/kafka/data/meta.properties" ] && [ "$(cat "$STATE/kafka/data/.alize-security" 2>/dev/null)" != "$stamp" ]; then
+    log "the local Kafka was formatted without today's SCRAM users (unsecured, or other passwords): wiping its data"
+    stop_kafka
+    rm -rf "$STATE/kafka/data"
+  elif [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     log "Kafka already running on port $KAFKA_PORT"
     return
   fi
   mkdir -p "$STATE/kafka/data"
-  cat > "$cfg" <<PROPS
+  (umask 077 && cat > "$cfg") <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+# Clients authenticate with SCRAM-SHA-512; the controller listener stays on loopback.
+listeners=SASL_PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=SASL_PLAINTEXT://127.0.0.1:$KAFKA_PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="alize-admin" password="$(kafka_password admin)";
+# Only what alize_chassis.kafka_acls grants (alize-kafka-provision): nothing without an ACL.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+# ANONYMOUS: the broker's own requests to its controller, on the loopback PLAINTEXT controller listener.
+super.users=User:alize-admin;User:ANONYMOUS
 log.dirs=$STATE/kafka/data
 num.partitions=3
 offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=true
+# Topics are created by their owner or by alize-kafka-provision, never by a stray read or write.
+auto.create.topics.enable=false
 # Events are kept forever (replay, lineage, late subscribers): topics default to no time limit.
 log.retention.ms=-1
 PROPS
@@ -316,14 +376,20 @@ PROPS
   local java_opts=(-Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
     "-Dlog4j.configuration=file:$STATE/kafka/log4j.properties" -cp "$KAFKA_JARS/*")
   if [ ! -f "$STATE/kafka/data/meta.properties" ]; then
+    # The SCRAM users go into the metadata log as it is formatted (KIP-900).
+    local scram=()
+    for who in "${KAFKA_PRINCIPALS[@]}"; do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=alize-$who,password=$(kafka_password "$who")]")
+    done
     java "${java_opts[@]}" kafka.tools.StorageTool format -t "$(cat /proc/sys/kernel/random/uuid | tr -d - | head -c 22)" \
-      -c "$cfg" --ignore-formatted >/dev/null
+      -c "$cfg" --ignore-formatted "${scram[@]}" >/dev/null
+    (umask 077 && echo "$stamp" > "$STATE/kafka/data/.alize-security")
   fi
   nohup java "${java_opts[@]}" kafka.Kafka "$cfg" >"$STATE/kafka/stdout.log" 2>&1 &
   echo $! > "$STATE/kafka/kafka.pid"
   for _ in $(seq 1 120); do
     if (exec 3<>/dev/tcp/127.0.0.1/"$KAFKA_PORT") 2>/dev/null; then
-      log "Kafka started on port $KAFKA_PORT (KRaft, pid $(kafka_pid))"
+      log "Kafka started on port $KAFKA_PORT (KRaft, SASL_PLAINTEXT SCRAM-SHA-512, ACLs; pid $(kafka_pid))"
       return
     fi
     kill -0 "$(kafka_pid)" 2>/dev/null || { tail -n 30 "$STATE/kafka/stdout.log" "$STATE/kafka/server.log" >&2; exit 1; }
@@ -332,15 +398,19 @@ PROPS
   log "Kafka did not open port $KAFKA_PORT in 60 s"; exit 1
 }
 
+# Topics and ACLs, declared in alize_chassis.kafka_acls, applied with the admin principal.
+provision_kafka() {
+  [ -x "$ROOT/.venv/bin/python" ] || bash "$ROOT/scripts/bootstrap.sh" python >&2
+  KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT \
+    KAFKA_SASL_MECHANISM=SCRAM-SHA-512 KAFKA_USERNAME=alize-admin \
+    KAFKA_PASSWORD_FILE="$KAFKA_CREDENTIALS/admin/kafka.password" \
+    "$ROOT/.venv/bin/python" -m alize_chassis.kafka_acls >&2
+}
+
 stop_all() {
-  local pid bin
+  local bin
   stop_keycloak
-  pid=$(kafka_pid)
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    log "Kafka stopped"
-  fi
+  stop_kafka
   stop_legacy_postgres
   bin=$(pg_bin || true)
   if [ -n "$bin" ] && [ -f "$PG_DATA/PG_VERSION" ]; then
@@ -364,6 +434,12 @@ print_postgres_env() {
 print_env() {
   echo "export ALIZE_KAFKA_PID=$(kafka_pid)"
   echo "export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT"
+  # Each service's password is in $ALIZE_KAFKA_CREDENTIALS/<service>/kafka.password (user alize-<service>).
+  echo "export ALIZE_KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT"
+  echo "export ALIZE_KAFKA_SASL_MECHANISM=SCRAM-SHA-512"
+  echo "export ALIZE_KAFKA_CREDENTIALS=$KAFKA_CREDENTIALS"
+  echo "export ALIZE_KAFKA_ADMIN_USERNAME=alize-admin"
+  echo "export ALIZE_KAFKA_ADMIN_PASSWORD_FILE=$KAFKA_CREDENTIALS/admin/kafka.password"
   print_postgres_env
   print_keycloak_env
 }
@@ -371,14 +447,14 @@ print_env() {
 case "${1:-up}" in
   install) install_packages; install_kafka; install_keycloak ;;
   credentials) for service in $PG_SERVICES; do pg_password_file "$service"; done ;;
-  up) install_packages; install_kafka; install_keycloak; start_postgres; start_kafka; start_keycloak; print_env ;;
+  up) install_packages; install_kafka; install_keycloak; start_postgres; start_kafka; provision_kafka; start_keycloak; print_env ;;
   up-postgres) install_postgres; start_postgres; print_postgres_env ;;
   up-keycloak) install_keycloak; start_keycloak; print_keycloak_env ;;
   down) stop_all ;;
   reset)
     stop_all
     rm -rf "$PG_DATA" "$STATE/kafka/data" "$KEYCLOAK_DIR/data"
-    install_packages; install_kafka; install_keycloak; start_postgres; start_kafka; start_keycloak; print_env ;;
+    install_packages; install_kafka; install_keycloak; start_postgres; start_kafka; provision_kafka; start_keycloak; print_env ;;
   env) print_env ;;
   *) echo "usage: $0 install|up|up-postgres|up-keycloak|down|reset|env|credentials" >&2; exit 2 ;;
 esac

@@ -16,6 +16,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from devstack import pg_roles
 from devstack.infra import REPO_ROOT, Infra
 from devstack.stack import SERVICES
+from devstack.testing import kafka_args
 
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 COLLECTOR_CONFIG = yaml.safe_load((REPO_ROOT / "deploy" / "otel-collector.yaml").read_text())
@@ -40,15 +41,23 @@ def test_compose_runs_the_infrastructure_and_every_service_with_healthchecks() -
         assert service["environment"]["OTEL_EXPORTER_OTLP_ENDPOINT"].startswith("http://otel-collector")
 
 
+ONE_SHOT = {"kafka-credentials", "kafka-provision"}
+"""Steps that run once and exit (the others wait for them to complete)."""
+
+
 def test_every_compose_service_has_a_healthcheck() -> None:
     for name, service in COMPOSE["services"].items():
+        if name in ONE_SHOT:
+            assert service["restart"] == "no", name
+            continue
         check = service.get("healthcheck")
         if check is None:  # the image's own HEALTHCHECK
             assert "build" in service and "HEALTHCHECK" in _dockerfile(service), f"{name} has no healthcheck"
         else:
             assert not check.get("disable") and check["test"][0] in {"CMD", "CMD-SHELL"}, name
         for dependency, how in (service.get("depends_on") or {}).items():
-            assert how["condition"] == "service_healthy", f"{name} starts before {dependency} is healthy"
+            wanted = "service_completed_successfully" if dependency in ONE_SHOT else "service_healthy"
+            assert how["condition"] == wanted, f"{name} starts before {dependency} is ready"
 
 
 def test_the_collector_and_jaeger_healthchecks_ask_their_health_endpoints() -> None:
@@ -63,17 +72,63 @@ def test_the_collector_and_jaeger_healthchecks_ask_their_health_endpoints() -> N
     assert jaeger[0] == "CMD" and urlsplit(jaeger[-1]).port == 14269  # all-in-one's admin port
 
 
+BROKER_SCRIPTS = [REPO_ROOT / "scripts" / "infra.sh", REPO_ROOT / "deploy" / "kafka" / "start-broker.sh"]
+"""The local broker's and compose's broker's configuration."""
+
+
 def test_the_broker_keeps_events_forever() -> None:
-    kafka = COMPOSE["services"]["kafka"]["environment"]
-    assert str(kafka["KAFKA_LOG_RETENTION_MS"]) == "-1"
-    assert re.search(r"^log\.retention\.ms=-1$", (REPO_ROOT / "scripts" / "infra.sh").read_text(), re.M)
+    assert COMPOSE["services"]["kafka"]["entrypoint"][-1] == "/opt/alize/start-broker.sh"
+    for script in BROKER_SCRIPTS:
+        assert re.search(r"^log\.retention\.ms=-1$", script.read_text(), re.M), script
+
+
+def test_both_brokers_are_locked_down_with_scram_and_acls() -> None:
+    for script in BROKER_SCRIPTS:
+        text = script.read_text()
+        properties = dict(re.findall(r"^([a-z.]+)=(.*)$", text, re.M))
+        assert properties["allow.everyone.if.no.acl.found"] == "false", script
+        assert properties["authorizer.class.name"] == "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+        assert properties["sasl.enabled.mechanisms"] == "SCRAM-SHA-512", script
+        assert properties["super.users"].split(";")[0] == "User:alize-admin", script
+        assert properties["auto.create.topics.enable"] == "false", script
+        # Clients get one listener, SASL; only the controller's (on loopback) is PLAINTEXT.
+        listeners = dict(re.findall(r"(\w+)://([^,\s]*)", properties["listeners"]))
+        assert set(listeners) == {"SASL_PLAINTEXT", "CONTROLLER"}, script
+        assert re.match(r"(127\.0\.0\.1|localhost):", listeners["CONTROLLER"]), script
+        principals = re.search(r"PRINCIPALS=\(([^)]*)\)", text)
+        assert principals and principals.group(1).split() == ["admin", *SERVICES], script
+        assert '--add-scram "SCRAM-SHA-512=[name=alize-$who' in text, script
+
+
+def test_compose_gives_each_service_only_its_own_kafka_credentials() -> None:
+    services = COMPOSE["services"]
+    provision = services["kafka-provision"]
+    assert provision["command"][-1] == "alize_chassis.kafka_acls"
+    assert provision["environment"]["KAFKA_USERNAME"] == "alize-admin"
+    assert provision["volumes"] == ["kafka-admin-credentials:/run/alize/kafka:ro"]
+    for name in SERVICES:
+        service = services[name]
+        env = service["environment"]
+        assert env["KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT" and env["KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+        assert "KAFKA_USERNAME" not in env  # alize-<service>, the settings' default
+        assert "KAFKA_PASSWORD" not in env
+        assert env["KAFKA_PASSWORD_FILE"] == "/run/alize/kafka/kafka.password"
+        assert service["volumes"] == [f"kafka-{name}-credentials:/run/alize/kafka:ro"], name
+        assert service["depends_on"]["kafka-provision"]["condition"] == "service_completed_successfully"
+    for name in SERVICES:  # each service's volume: the generator, the broker (format), the service
+        users = [
+            s
+            for s, d in services.items()
+            if any(v.startswith(f"kafka-{name}-credentials:") for v in d.get("volumes", []))
+        ]
+        assert sorted(users) == sorted(["kafka-credentials", "kafka", name]), name
 
 
 @pytest.mark.infra
 async def test_the_local_broker_keeps_events_forever(infrastructure: Infra) -> None:
     if infrastructure.kafka_pid is None:
         pytest.skip("the broker was not started by scripts/infra.sh")
-    admin = AIOKafkaAdminClient(bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**kafka_args(infrastructure.kafka_bootstrap_servers))
     await admin.start()
     try:
         cluster = await admin.describe_cluster()

@@ -129,6 +129,15 @@ def _stop(process: subprocess.Popen[bytes]) -> int | None:
     return process.returncode
 
 
+def _kafka_env(infrastructure: Infra, service: str) -> dict[str, str]:
+    """The service's Kafka principal, its password given in the environment: the image (uid 10001,
+    in its own rootfs) cannot read the host's mode-0600 password file."""
+    env = infrastructure.kafka_env(service)
+    if password_file := env.pop("KAFKA_PASSWORD_FILE", None):
+        env["KAFKA_PASSWORD"] = Path(password_file).read_text().strip()
+    return env
+
+
 def test_the_images_cmd_starts_and_answers_health(
     rootfs: Rootfs, infrastructure: Infra, database_url: str, service_databases: SettingsFor, tmp_path: Path
 ) -> None:
@@ -137,10 +146,10 @@ def test_the_images_cmd_starts_and_answers_health(
         **rootfs.env,
         "UVICORN_HOST": "127.0.0.1",
         "UVICORN_PORT": str(port),
-        "KAFKA_BOOTSTRAP_SERVERS": infrastructure.kafka_bootstrap_servers,
+        **_kafka_env(infrastructure, rootfs.service),
         # The service's own role (the image's user may not read our password files: in the URL).
         "DATABASE_URL": pg_roles.role_url(database_url, rootfs.service, with_password=True),
-        "CONSUMER_GROUP_PREFIX": f"image-test-{uuid.uuid4().hex[:10]}",
+        "CONSUMER_GROUP_SUFFIX": f"image-test-{uuid.uuid4().hex[:10]}",
         "OTEL_SERVICE_NAME": f"alize-{rootfs.service}",
         "OTEL_SDK_DISABLED": "true",
         "OTEL_TRACES_EXPORTER": "none",

@@ -13,7 +13,7 @@ from devstack import databases, pg_roles
 from devstack.infra import REPO_ROOT, Infra
 from devstack.otlp_sink import OtlpSink
 from devstack.scenario import cases, driver, oracle
-from devstack.stack import SERVICES, Stack, free_port
+from devstack.stack import SERVICES, Stack, free_port, services_env
 from devstack.testing import Accounts
 
 
@@ -33,9 +33,9 @@ def stack(infrastructure: Infra, sink: OtlpSink, tmp_path_factory: pytest.TempPa
         database_url=database_url,
         log_dir=log_dir,
         ports={name: free_port() for name in SERVICES},
-        database_env=pg_roles.stack_database_env(database_url),
+        service_env=services_env(infrastructure, database_url),
         env={
-            "CONSUMER_GROUP_PREFIX": f"e2e-{log_dir.name}",
+            "CONSUMER_GROUP_SUFFIX": f"e2e-{log_dir.name}",
             "OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint,
             "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
             "OTEL_BSP_SCHEDULE_DELAY": "200",

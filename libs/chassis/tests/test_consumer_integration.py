@@ -19,8 +19,7 @@ from alize_chassis.wire import Received, to_kafka
 from alize_contracts import ApplicationSubmitted, Jobs
 from alize_contracts.topics import dead_letter
 from devstack.infra import Infra
-from devstack.testing import eventually, find_message, publish_raw
-from faststream.kafka import KafkaBroker
+from devstack.testing import admin_broker, eventually, find_message, publish_raw
 
 pytestmark = pytest.mark.infra
 
@@ -56,10 +55,10 @@ async def test_failing_handler_is_retried_then_dead_lettered_and_the_partition_m
             raise RuntimeError("fails once")
         applied.append(received.id)
 
-    await ensure_topics(infrastructure.kafka_bootstrap_servers, [topic, dead_letter(topic)])
+    await ensure_topics(infrastructure.kafka_admin(), [topic, dead_letter(topic)])
     await db.migrate(database_url, "chassis_test", [CHASSIS_MIGRATIONS])
     pool = await db.create_pool(database_url, "chassis_test")
-    broker = KafkaBroker(infrastructure.kafka_bootstrap_servers)
+    broker = admin_broker(infrastructure.kafka_bootstrap_servers)
     group = f"test-{isolation_id}"
     Consumer(
         broker,

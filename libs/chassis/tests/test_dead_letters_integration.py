@@ -28,8 +28,8 @@ from alize_chassis.topics import TopicPolicy, ensure_topics
 from alize_chassis.wire import Received, to_kafka
 from alize_contracts import ApplicationSubmitted, Jobs
 from alize_contracts.topics import dead_letter
-from devstack.infra import Infra
-from devstack.testing import eventually, find_message, publish_raw, read_topic
+from devstack.infra import Infra, admin_kafka
+from devstack.testing import eventually, find_message, kafka_args, publish_raw, read_topic
 
 pytestmark = pytest.mark.infra
 
@@ -78,11 +78,11 @@ async def probe(
     bootstrap = infrastructure.kafka_bootstrap_servers
     topic = f"test.dlt.{isolation_id}"
     policy = TopicPolicy()
-    await ensure_topics(bootstrap, [topic], policy)
+    await ensure_topics(admin_kafka(bootstrap), [topic], policy)
     if dead_letter_max_bytes is None:
-        await ensure_topics(bootstrap, [dead_letter(topic)], policy)
+        await ensure_topics(admin_kafka(bootstrap), [dead_letter(topic)], policy)
     else:  # a dead-letter topic made by hand, smaller than its source topic
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        admin = AIOKafkaAdminClient(**kafka_args(bootstrap))
         await admin.start()
         try:
             await admin.create_topics(
@@ -94,7 +94,7 @@ async def probe(
     pool = await db.create_pool(database_url, "dlt_test")
     # The services' own Kafka client: idempotent, acks=all, sized to the dead-letter topics.
     broker = kafka_broker(
-        ServiceSettings(service_name="probe", db_schema="dlt_test", kafka_bootstrap_servers=bootstrap)
+        ServiceSettings(service_name="probe", db_schema="dlt_test", **infrastructure.kafka_settings())
     )
     handlers = Handlers()
     consumer = Consumer(

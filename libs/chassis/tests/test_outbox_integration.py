@@ -16,9 +16,8 @@ from alize_chassis.journey import current_context
 from alize_chassis.telemetry import configure_tracing
 from alize_chassis.topics import ensure_topics
 from alize_contracts import ApplicationSubmitted, Jobs, topics
-from devstack.infra import Infra
-from devstack.testing import eventually, find_message, read_topic
-from faststream.kafka import KafkaBroker
+from devstack.infra import Infra, admin_kafka
+from devstack.testing import admin_broker, eventually, find_message, read_topic
 from opentelemetry import trace
 
 pytestmark = pytest.mark.infra
@@ -47,7 +46,7 @@ async def test_relay_publishes_in_order_with_trace_context_and_old_rows_are_purg
         trace_id = format(request.get_span_context().trace_id, "032x")
         async with pool.acquire() as conn, conn.transaction():
             ids = await outbox.record(conn, [(e, current_context()) for e in events], service="test")
-    broker = KafkaBroker(infrastructure.kafka_bootstrap_servers)
+    broker = admin_broker(infrastructure.kafka_bootstrap_servers)
     relay = outbox.OutboxRelay(pool, broker, lock_name=f"relay-test-{uuid4()}")
     try:
         await broker.start()
@@ -83,7 +82,7 @@ async def test_the_relay_stops_when_a_notification_arrives_as_it_is_cancelled(
 ) -> None:
     await db.migrate(database_url, "relay_stop_test", [CHASSIS_MIGRATIONS])
     pool = await db.create_pool(database_url, "relay_stop_test")
-    relay = outbox.OutboxRelay(pool, KafkaBroker(infrastructure.kafka_bootstrap_servers), lock_name=f"{uuid4()}")
+    relay = outbox.OutboxRelay(pool, admin_broker(infrastructure.kafka_bootstrap_servers), lock_name=f"{uuid4()}")
     try:
         await relay.start()
         await asyncio.sleep(0.5)  # leading, idle, waiting for a notification
@@ -109,10 +108,10 @@ async def test_two_relays_publish_each_row_once_when_the_lock_holders_connection
     bootstrap = infrastructure.kafka_bootstrap_servers
     topic = f"test.relay.{isolation_id}"
     lock = f"relay-pair-{isolation_id}"
-    await ensure_topics(bootstrap, [topic])
+    await ensure_topics(admin_kafka(bootstrap), [topic])
     await db.migrate(database_url, "relay_pair", [CHASSIS_MIGRATIONS])
     pools = [await db.create_pool(database_url, "relay_pair") for _ in range(2)]
-    brokers = [KafkaBroker(bootstrap) for _ in range(2)]
+    brokers = [admin_broker(bootstrap) for _ in range(2)]
     relays = [
         outbox.OutboxRelay(pool, broker, lock_name=lock, batch_size=20, poll_seconds=0.1)
         for pool, broker in zip(pools, brokers, strict=True)
@@ -192,7 +191,7 @@ async def test_a_relay_stopped_just_after_its_lock_connection_died_stops_at_once
     lock = f"relay-stop-{isolation_id}"
     await db.migrate(database_url, "relay_dying", [CHASSIS_MIGRATIONS])
     pool = await db.create_pool(database_url, "relay_dying")
-    broker = KafkaBroker(infrastructure.kafka_bootstrap_servers)
+    broker = admin_broker(infrastructure.kafka_bootstrap_servers)
     # Idle between polls, as a service is most of the time: the shutdown finds it waiting.
     relay = outbox.OutboxRelay(pool, broker, lock_name=lock, poll_seconds=3, stop_timeout_seconds=5)
     holder = (

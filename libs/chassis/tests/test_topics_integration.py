@@ -10,7 +10,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from alize_chassis.topics import TopicMisconfigured, TopicPolicy, ensure_topics, topic_configs
 from alize_contracts.topics import dead_letter
-from devstack.infra import Infra
+from devstack.infra import Infra, admin_kafka
+from devstack.testing import kafka_args
 
 pytestmark = pytest.mark.infra
 
@@ -18,7 +19,7 @@ SEVEN_DAYS_MS = str(7 * 24 * 3600 * 1000)
 
 
 async def _configs(bootstrap: str, names: list[str]) -> dict[str, dict[str, str]]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_args(bootstrap))
     await admin.start()
     try:
         return await topic_configs(admin, names)
@@ -32,7 +33,7 @@ async def test_topics_keep_every_event_and_drifted_ones_are_corrected_at_start(
     bootstrap = infrastructure.kafka_bootstrap_servers
     topic = f"test.topics.{isolation_id}"
     names = [topic, dead_letter(topic)]
-    await ensure_topics(bootstrap, names)
+    await ensure_topics(admin_kafka(bootstrap), names)
 
     configs = await _configs(bootstrap, names)
     for name in names:
@@ -45,7 +46,7 @@ async def test_topics_keep_every_event_and_drifted_ones_are_corrected_at_start(
     assert int(configs[dead_letter(topic)]["max.message.bytes"]) > int(configs[topic]["max.message.bytes"])
 
     # Someone sets the broker's usual seven days on the topic: the next start corrects it.
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_args(bootstrap))
     await admin.start()
     try:
         await admin.alter_configs(
@@ -58,7 +59,7 @@ async def test_topics_keep_every_event_and_drifted_ones_are_corrected_at_start(
     finally:
         await admin.close()
     assert (await _configs(bootstrap, [topic]))[topic]["retention.ms"] == SEVEN_DAYS_MS
-    await ensure_topics(bootstrap, names)
+    await ensure_topics(admin_kafka(bootstrap), names)
     corrected = (await _configs(bootstrap, [topic]))[topic]
     assert corrected["retention.ms"] == "-1"
     assert corrected["compression.type"] == "gzip"  # an operator's own setting is kept
@@ -69,7 +70,7 @@ async def test_a_finite_retention_is_applied_with_a_warning(
 ) -> None:
     topic = f"test.topics.finite.{isolation_id}"
     with caplog.at_level(logging.WARNING, logger="alize_chassis.topics"):
-        await ensure_topics(infrastructure.kafka_bootstrap_servers, [topic], TopicPolicy(retention_ms=86_400_000))
+        await ensure_topics(infrastructure.kafka_admin(), [topic], TopicPolicy(retention_ms=86_400_000))
     assert (await _configs(infrastructure.kafka_bootstrap_servers, [topic]))[topic]["retention.ms"] == "86400000"
     assert any("metrics-replay" in r.getMessage() for r in caplog.records)
 
@@ -78,9 +79,9 @@ async def test_a_topic_with_fewer_replicas_than_required_stops_the_start(
     infrastructure: Infra, isolation_id: str
 ) -> None:
     topic = f"test.topics.replicas.{isolation_id}"
-    await ensure_topics(infrastructure.kafka_bootstrap_servers, [topic])  # one replica: the local broker
+    await ensure_topics(infrastructure.kafka_admin(), [topic])  # one replica: the local broker
     with pytest.raises(TopicMisconfigured, match="replicas"):
-        await ensure_topics(infrastructure.kafka_bootstrap_servers, [topic], TopicPolicy(replication_factor=3))
+        await ensure_topics(infrastructure.kafka_admin(), [topic], TopicPolicy(replication_factor=3))
 
 
 def test_min_insync_replicas_leaves_room_for_one_replica_down() -> None:

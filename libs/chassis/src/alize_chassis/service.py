@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import asyncpg
+from alize_contracts.topics import dead_letter
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 from opentelemetry import trace
 
-from alize_chassis import audit, db
+from alize_chassis import audit, db, kafka_acls
 from alize_chassis.access import PUBLIC, Access, AccessPolicy, Caller, install_access
 from alize_chassis.asyncapi import declare_publishers
 from alize_chassis.consumer import Consumer, SchemaProvider
@@ -27,10 +28,11 @@ from alize_chassis.guard import protect
 from alize_chassis.idempotency import IdempotencyKeyHeader
 from alize_chassis.identity import TokenVerifier, jwks_over_http
 from alize_chassis.inbox import Handlers
+from alize_chassis.kafka_client import kafka_security
 from alize_chassis.outbox import OutboxRelay, purge_published
 from alize_chassis.settings import ServiceSettings
 from alize_chassis.telemetry import configure_tracing, instrument
-from alize_chassis.topics import ensure_topics, platform_topics
+from alize_chassis.topics import check_topics, ensure_topics
 from alize_chassis.unit_of_work import Actor, Command, CommandBus, View
 
 
@@ -136,9 +138,13 @@ class Subscription:
 
 
 def kafka_broker(settings: ServiceSettings, middlewares: Sequence[Any] = ()) -> KafkaBroker:
-    """The service's one Kafka client, for its consumers, its relay and its dead letters."""
+    """The service's one Kafka client, for its consumers, its relay and its dead letters,
+    authenticated as the service's own principal."""
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
+        security=kafka_security(settings),
+        # Topics are created by their owner or by alize-kafka-provision, never by a subscriber.
+        allow_auto_create_topics=False,
         middlewares=middlewares,
         client_id=f"alize-{settings.service_name}",
         # The relay marks a row published only once every in-sync replica has it.
@@ -180,6 +186,11 @@ def create_service_app(
         declare_publishers(broker, settings.service_name)
     rt = Runtime(settings=settings, broker=broker, subscription=subscription, commands=commands)
     if subscription is not None:
+        granted = kafka_acls.SUBSCRIPTIONS.get(settings.service_name, ())
+        if ungranted := sorted(set(subscription.topics) - set(granted)):
+            raise ValueError(
+                f"{settings.service_name} subscribes to {ungranted}, which alize_chassis.kafka_acls does not grant"
+            )
         rt.consumers.append(
             Consumer(
                 broker,
@@ -224,7 +235,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     rt: Runtime = app.state.runtime
     settings = rt.settings
     await db.migrate(settings.database_dsn, settings.db_schema, [CHASSIS_MIGRATIONS, app.state.migrations_dir])
-    await ensure_topics(settings.kafka_bootstrap_servers, platform_topics(), settings.topic_policy)
+    # The service creates (and corrects) only the topics it owns; the ones it reads and
+    # dead-letters to belong to others: it checks they are there.
+    await ensure_topics(settings, kafka_acls.owned_topics(settings.service_name), settings.topic_policy)
+    if rt.subscription is not None:
+        read = [*rt.subscription.topics, *(dead_letter(t) for t in rt.subscription.topics)]
+        await check_topics(settings, read, settings.topic_policy)
     rt._pool = await db.create_pool(settings.database_dsn, settings.db_schema, max_size=settings.db_pool_max_size)
     relay = None
     try:

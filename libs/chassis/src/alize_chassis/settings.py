@@ -5,34 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from alize_chassis.db import with_password
+from alize_chassis.kafka_client import KafkaClientSettings
 from alize_chassis.topics import TopicPolicy
 
 
-class ServiceSettings(BaseSettings):
-    """Common settings. Each service names its own `service_name` and `db_schema`.
+class KafkaTopicSettings(KafkaClientSettings):
+    """A Kafka client that creates platform topics: the policy it creates them with."""
 
-    Telemetry is configured only through the standard `OTEL_*` variables.
-    """
-
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
-
-    service_name: str
-    kafka_bootstrap_servers: str = Field(default="127.0.0.1:59092")
-    database_url: str = Field(
-        default="postgresql://postgres@127.0.0.1:55432/alize",
-        description="The service's own role on the database (it owns the service's schema and reads "
-        "nothing else); its password here or in database_password_file.",
-    )
-    database_password_file: Path | None = Field(
-        default=None,
-        description="A file holding the password of database_url's user (a mounted secret); "
-        "it replaces any password in database_url.",
-    )
-    db_schema: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
-    db_pool_max_size: int = 10
     kafka_partitions: int = Field(default=3, ge=1, description="For topics this service creates.")
     kafka_replication_factor: int = Field(default=1, ge=1)
     kafka_retention_ms: int = Field(
@@ -45,6 +27,39 @@ class ServiceSettings(BaseSettings):
         default=1_048_588, ge=64 * 1024, description="The largest record an event topic accepts."
     )
 
+    @property
+    def topic_policy(self) -> TopicPolicy:
+        return TopicPolicy(
+            partitions=self.kafka_partitions,
+            replication_factor=self.kafka_replication_factor,
+            retention_ms=self.kafka_retention_ms,
+            max_message_bytes=self.kafka_max_message_bytes,
+        )
+
+
+class ServiceSettings(KafkaTopicSettings):
+    """Common settings. Each service names its own `service_name` and `db_schema`.
+
+    Telemetry is configured only through the standard `OTEL_*` variables. Kafka's
+    connection and credentials are `KafkaClientSettings`' (the principal defaults
+    to `alize-<service_name>`).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    service_name: str
+    database_url: str = Field(
+        default="postgresql://postgres@127.0.0.1:55432/alize",
+        description="The service's own role on the database (it owns the service's schema and reads "
+        "nothing else); its password here or in database_password_file.",
+    )
+    database_password_file: Path | None = Field(
+        default=None,
+        description="A file holding the password of database_url's user (a mounted secret); "
+        "it replaces any password in database_url.",
+    )
+    db_schema: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
+    db_pool_max_size: int = 10
     relay_batch_size: int = 200
     outbox_retention_hours: float = Field(default=168, description="Published outbox rows are kept this long.")
     relay_poll_seconds: float = Field(default=1.0, description="Fallback poll when no NOTIFY arrives.")
@@ -65,7 +80,12 @@ class ServiceSettings(BaseSettings):
         "(e.g. the issuer's address inside a compose network).",
     )
     oidc_docs_client_id: str = Field(default="alize-docs", description="The public client /docs signs in with.")
-    consumer_group_prefix: str = Field(default="alize", description="Consumer groups are '<prefix>.<service>'.")
+    consumer_group_suffix: str = Field(
+        default="",
+        pattern=r"^[A-Za-z0-9_-]*$",
+        description="Consumer groups are 'alize.<service>', or 'alize.<service>.<suffix>' with a suffix (tests): "
+        "the service's principal may only use groups under the 'alize.<service>' prefix.",
+    )
 
     @property
     def database_dsn(self) -> str:
@@ -76,13 +96,8 @@ class ServiceSettings(BaseSettings):
         return with_password(self.database_url, password)
 
     @property
-    def topic_policy(self) -> TopicPolicy:
-        return TopicPolicy(
-            partitions=self.kafka_partitions,
-            replication_factor=self.kafka_replication_factor,
-            retention_ms=self.kafka_retention_ms,
-            max_message_bytes=self.kafka_max_message_bytes,
-        )
+    def kafka_principal(self) -> str:
+        return self.kafka_username or f"alize-{self.service_name}"
 
     @property
     def audience(self) -> str:
@@ -90,4 +105,5 @@ class ServiceSettings(BaseSettings):
 
     @property
     def consumer_group(self) -> str:
-        return f"{self.consumer_group_prefix}.{self.service_name}"
+        group = f"alize.{self.service_name}"
+        return f"{group}.{self.consumer_group_suffix}" if self.consumer_group_suffix else group

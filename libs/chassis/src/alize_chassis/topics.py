@@ -19,6 +19,8 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError, UnknownTopicOrPartitionError
 from alize_contracts import topics
 
+from alize_chassis.kafka_client import KafkaClientSettings, kafka_client_args
+
 log = logging.getLogger(__name__)
 
 DEAD_LETTER_HEADROOM_BYTES = 64 * 1024
@@ -68,8 +70,9 @@ class TopicPolicy:
         return self.max_message_bytes + DEAD_LETTER_HEADROOM_BYTES
 
 
-async def ensure_topics(bootstrap_servers: str, names: Iterable[str], policy: TopicPolicy | None = None) -> None:
-    """Create the missing topics and correct the configuration of existing ones.
+async def ensure_topics(client: KafkaClientSettings, names: Iterable[str], policy: TopicPolicy | None = None) -> None:
+    """Create the missing topics and correct the configuration of existing ones
+    (the client's principal needs CREATE, DESCRIBE_CONFIGS and ALTER_CONFIGS on them).
 
     A topic with fewer replicas than the policy asks for cannot be corrected here:
     the service refuses to start rather than run with weaker durability.
@@ -82,7 +85,7 @@ async def ensure_topics(bootstrap_servers: str, names: Iterable[str], policy: To
             "will miss older events",
             policy.retention_ms,
         )
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(**kafka_client_args(client))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -107,6 +110,30 @@ async def ensure_topics(bootstrap_servers: str, names: Iterable[str], policy: To
         if present := [n for n in names if n in existing]:
             await _check_replicas(admin, present, policy)
         await _correct_configs(admin, names, policy)
+    finally:
+        await admin.close()
+
+
+async def check_topics(client: KafkaClientSettings, names: Iterable[str], policy: TopicPolicy | None = None) -> None:
+    """Check that topics another service owns exist, with enough replicas (a service
+    may read them, not create them: `alize-kafka-provision` or their owner does)."""
+    policy = policy or TopicPolicy()
+    names = list(names)
+    admin = AIOKafkaAdminClient(**kafka_client_args(client))
+    await admin.start()
+    try:
+        for attempt in range(50):
+            missing = sorted(set(names) - set(await admin.list_topics()))
+            if not missing:
+                break
+            if attempt == 0:
+                log.info("waiting for topics %s (created by their owner or by alize-kafka-provision)", missing)
+            await asyncio.sleep(0.2)
+        else:
+            raise TopicMisconfigured(
+                f"topics {missing} do not exist or this principal may not see them: run alize-kafka-provision"
+            )
+        await _check_replicas(admin, names, policy)
     finally:
         await admin.close()
 

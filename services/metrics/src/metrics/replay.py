@@ -37,6 +37,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import GroupCoordinatorNotAvailableError
 from alize_chassis import db
 from alize_chassis.db import CHASSIS_MIGRATIONS
+from alize_chassis.kafka_client import kafka_client_args
 from alize_chassis.wire import Received, UnknownEventType, from_kafka
 from alize_contracts import topics
 
@@ -59,7 +60,7 @@ class Report:
 
 async def _live_offsets(settings: MetricsSettings, attempts: int = 20) -> Offsets:
     """The live consumer group's committed offsets (none if it never committed)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**kafka_client_args(settings))
     await admin.start()
     try:
         for attempt in range(attempts):
@@ -77,7 +78,7 @@ async def _live_offsets(settings: MetricsSettings, attempts: int = 20) -> Offset
 
 async def _extent(settings: MetricsSettings) -> tuple[Offsets, Offsets]:
     """The first and next offsets of every partition of the contract topics."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**kafka_client_args(settings))
     await admin.start()
     try:
         described = await admin.describe_topics(list(topics.ALL))
@@ -147,7 +148,7 @@ async def _consume_until(consumer: AIOKafkaConsumer, target: Offsets, write: Wri
 def _consumer(settings: MetricsSettings) -> AIOKafkaConsumer:
     # Bounded fetches keep the resident memory low (a few MiB of records in flight).
     return AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        **kafka_client_args(settings),
         enable_auto_commit=False,
         max_partition_fetch_bytes=64 * 1024,
         fetch_max_bytes=1024 * 1024,

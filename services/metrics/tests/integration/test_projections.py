@@ -363,7 +363,7 @@ async def test_malformed_messages_go_to_the_dead_letter_topic_and_the_partition_
     expected = empty_metrics(territory, applications=1)
     assert await _metrics(client, territory, expected) == expected
 
-    group = f"test-{isolation_id}.metrics"
+    group = f"alize.metrics.test-{isolation_id}"
     for ce_id in (not_json, invalid):
         found = await find_message(
             bootstrap,

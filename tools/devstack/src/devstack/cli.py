@@ -19,7 +19,7 @@ from rich.table import Table
 from devstack import identity, infra, pg_roles
 from devstack.identity import Accounts
 from devstack.scenario import cases, driver, oracle
-from devstack.stack import Stack
+from devstack.stack import Stack, services_env
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 console = Console(width=None if sys.stdout.isatty() else 120)
@@ -67,8 +67,8 @@ def demo(
         kafka_bootstrap_servers=found.kafka_bootstrap_servers,
         database_url=found.database_url,
         log_dir=infra.REPO_ROOT / ".local" / "logs",
-        # scripts/infra.sh provisioned the roles on database alize: each service connects as its own.
-        database_env=pg_roles.stack_database_env(found.database_url),
+        # scripts/infra.sh provisioned the roles and principals: each service connects as its own.
+        service_env=services_env(found, found.database_url),
     )
     console.print("[bold]Starting intake, committee, missions, metrics…[/bold]")
     with stack:
@@ -199,7 +199,6 @@ def token(
 @app.command("pg-roles-sql")
 def pg_roles_sql() -> None:
     """Regenerate deploy/postgres/roles.sql from the declaration of the services' PostgreSQL roles."""
-    from devstack import pg_roles
 
     pg_roles.SQL_SCRIPT.parent.mkdir(parents=True, exist_ok=True)
     pg_roles.SQL_SCRIPT.write_text(pg_roles.psql_script())

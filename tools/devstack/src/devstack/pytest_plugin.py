@@ -25,6 +25,7 @@ import functools
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -42,6 +43,23 @@ def _containers() -> Iterator[infra.Infra]:
         yield infra.Infra(kafka.get_bootstrap_server(), pg.get_connection_url())
 
 
+@contextlib.contextmanager
+def _admin_in_env(found: infra.Infra) -> Iterator[infra.Infra]:
+    """The tests' own Kafka clients (devstack.testing) connect as the admin principal, which
+    they find in the ALIZE_KAFKA_* variables scripts/infra.sh prints."""
+    kafka = {k: v for k, v in found.exports().items() if k.startswith("ALIZE_KAFKA_")}
+    saved = {k: os.environ.get(k) for k in kafka}
+    os.environ.update(kafka)
+    try:
+        yield found
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 @pytest.fixture(scope="session")
 def infrastructure() -> Iterator[infra.Infra]:
     found = infra.from_env()
@@ -51,12 +69,20 @@ def infrastructure() -> Iterator[infra.Infra]:
     try:
         if infra.docker_engine_available():
             with _containers() as started:
+                # A throwaway broker without an authorizer: its topics, no ACLs.
+                import asyncio
+
+                from alize_chassis.kafka_acls import provision
+                from alize_chassis.settings import KafkaTopicSettings
+
+                asyncio.run(provision(KafkaTopicSettings(**started.kafka_settings())))
                 yield started
             return
         found = infra.start_local("up")
     except Exception as exc:
         unavailable(f"no Kafka/PostgreSQL for integration tests: {exc}")
-    yield found
+    with _admin_in_env(found):
+        yield found
 
 
 @pytest.fixture(scope="session")
@@ -143,13 +169,14 @@ async def service_databases(database_url: str) -> SettingsFor:
 @pytest.fixture
 def service_settings(infrastructure: infra.Infra, service_databases: SettingsFor, isolation_id: str) -> SettingsFor:
     """Settings for a service under test, `service_settings("intake")`: the fresh database as
-    the service's own role, and its own consumer group."""
+    the service's own role, its own Kafka principal and credentials, and its own consumer group
+    (`alize.<service>.test-<id>`, inside the prefix its ACLs allow)."""
 
-    def settings(service: str) -> dict[str, str]:
+    def settings(service: str) -> dict[str, Any]:
         return {
             **service_databases(service),
-            "kafka_bootstrap_servers": infrastructure.kafka_bootstrap_servers,
-            "consumer_group_prefix": f"test-{isolation_id}",
+            **infrastructure.kafka_settings(service),
+            "consumer_group_suffix": f"test-{isolation_id}",
         }
 
     return settings

@@ -14,6 +14,9 @@ from pathlib import Path
 import httpx
 import psutil
 
+from devstack import pg_roles
+from devstack.infra import Infra
+
 SERVICES = ("intake", "committee", "missions", "metrics")
 DEFAULT_PORTS = {"intake": 8001, "committee": 8002, "missions": 8003, "metrics": 8004}
 
@@ -25,6 +28,13 @@ def free_port() -> int:
         return port
 
 
+def services_env(found: Infra, database_url: str) -> dict[str, dict[str, str]]:
+    """Each service's own variables on `database_url`'s (provisioned) database and `found`'s broker:
+    its PostgreSQL role and its Kafka principal, with their password files."""
+    databases = pg_roles.stack_database_env(database_url)
+    return {name: {**databases[name], **found.kafka_env(name)} for name in SERVICES}
+
+
 class Stack:
     def __init__(
         self,
@@ -34,13 +44,13 @@ class Stack:
         log_dir: Path,
         ports: Mapping[str, int] | None = None,
         env: Mapping[str, str] | None = None,
-        database_env: Mapping[str, Mapping[str, str]] | None = None,
+        service_env: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
-        """`database_url` is what every service connects with, unless `database_env` gives a
-        service its own (DATABASE_URL and DATABASE_PASSWORD_FILE of its role:
-        `pg_roles.stack_database_env`); test-side reads use `database_url`."""
+        """`service_env`: each service's own variables on top of `env`: its database role
+        (`pg_roles.stack_database_env`) and its Kafka principal (`Infra.kafka_env(service)`);
+        test-side reads use `database_url`."""
         self.ports = dict(ports or DEFAULT_PORTS)
-        self._database_env = {name: dict(values) for name, values in (database_env or {}).items()}
+        self._service_env = {name: dict(values) for name, values in (service_env or {}).items()}
         self.log_dir = log_dir
         self._env = {
             **os.environ,
@@ -49,6 +59,7 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
             **(env or {}),
         }
+        self._service_env = {name: dict(service_env.get(name, {})) for name in SERVICES} if service_env else {}
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
     def url(self, service: str) -> str:
@@ -79,7 +90,7 @@ class Stack:
                     str(self.ports[name]),
                     "--no-access-log",
                 ],
-                env={**self._env, **self._database_env.get(name, {}), "OTEL_SERVICE_NAME": f"alize-{name}"},
+                env={**self._env, **self._service_env.get(name, {}), "OTEL_SERVICE_NAME": f"alize-{name}"},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

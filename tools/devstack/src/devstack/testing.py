@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from uuid import UUID, uuid4
 
 import httpx
@@ -19,6 +19,23 @@ from fastapi import FastAPI
 
 from devstack.identity import Accounts as Accounts  # callers with real tokens, for tests too
 from devstack.polling import eventually as eventually  # the one polling helper, for tests too
+
+if TYPE_CHECKING:
+    from alize_chassis.kafka_client import KafkaClientSettings
+
+SettingsFor = Callable[[str], dict[str, Any]]
+"""The fixtures `service_settings` and `service_databases`: `service_settings("intake")` gives the
+settings of that service under test (its database as its own role, its Kafka principal, its consumer group)."""
+
+
+def kafka_args(kafka: str | KafkaClientSettings) -> dict[str, Any]:
+    """aiokafka's arguments for a test-side client: as the admin principal of the local broker
+    (ALIZE_KAFKA_ADMIN_*), or as the principal of the settings given."""
+    from alize_chassis.kafka_client import kafka_client_args
+
+    from devstack.infra import admin_kafka
+
+    return kafka_client_args(admin_kafka(kafka) if isinstance(kafka, str) else kafka)
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -33,9 +50,6 @@ def unavailable(reason: str) -> NoReturn:
 
 T = TypeVar("T")
 
-SettingsFor = Callable[[str], dict[str, str]]
-"""The fixtures `service_settings` and `service_databases`: a service's name → its settings."""
-
 
 @contextlib.asynccontextmanager
 async def running(app: FastAPI, headers: Mapping[str, str] | None = None) -> AsyncIterator[httpx.AsyncClient]:
@@ -48,15 +62,26 @@ async def running(app: FastAPI, headers: Mapping[str, str] | None = None) -> Asy
             yield client
 
 
+def admin_broker(kafka: str | KafkaClientSettings) -> Any:
+    """A FastStream KafkaBroker for a test, as the admin principal (or the settings' principal)."""
+    from alize_chassis.kafka_client import kafka_security
+    from faststream.kafka import KafkaBroker
+
+    from devstack.infra import admin_kafka
+
+    settings = admin_kafka(kafka) if isinstance(kafka, str) else kafka
+    return KafkaBroker(settings.kafka_bootstrap_servers, security=kafka_security(settings))
+
+
 async def publish_raw(
-    bootstrap_servers: str,
+    bootstrap_servers: str | KafkaClientSettings,
     topic: str,
     value: bytes,
     *,
     key: bytes | None = None,
     headers: dict[str, bytes] | None = None,
 ) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, enable_idempotence=True)
+    producer = AIOKafkaProducer(**kafka_args(bootstrap_servers), enable_idempotence=True)
     await producer.start()
     try:
         await producer.send_and_wait(topic, value, key=key, headers=list((headers or {}).items()))
@@ -65,7 +90,7 @@ async def publish_raw(
 
 
 async def publish_event(
-    bootstrap_servers: str, event: Event, *, event_id: UUID | None = None, service: str = "test"
+    bootstrap_servers: str | KafkaClientSettings, event: Event, *, event_id: UUID | None = None, service: str = "test"
 ) -> UUID:
     """Publish `event` exactly as a service's relay would (CloudEvents binary mode)."""
     from alize_chassis.wire import to_kafka  # the services' mapping, not a copy of it
@@ -78,13 +103,16 @@ async def publish_event(
 
 
 async def find_message(
-    bootstrap_servers: str, topic: str, match: Callable[[dict[str, bytes], bytes], bool], timeout: float = 30
+    bootstrap_servers: str | KafkaClientSettings,
+    topic: str,
+    match: Callable[[dict[str, bytes], bytes], bool],
+    timeout: float = 30,
 ) -> tuple[dict[str, bytes], bytes] | None:
     """Read `topic` from the beginning (no consumer group) until a message matches."""
     from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap_servers, auto_offset_reset="earliest", enable_auto_commit=False
+        topic, **kafka_args(bootstrap_servers), auto_offset_reset="earliest", enable_auto_commit=False
     )
     await consumer.start()
     try:
@@ -101,12 +129,14 @@ async def find_message(
         await consumer.stop()
 
 
-async def read_topic(bootstrap_servers: str, topic: str, timeout: float = 30) -> list[tuple[dict[str, bytes], bytes]]:
+async def read_topic(
+    bootstrap_servers: str | KafkaClientSettings, topic: str, timeout: float = 30
+) -> list[tuple[dict[str, bytes], bytes]]:
     """Every message of `topic` up to its end as of the first assignment (no consumer group)."""
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap_servers, auto_offset_reset="earliest", enable_auto_commit=False
+        topic, **kafka_args(bootstrap_servers), auto_offset_reset="earliest", enable_auto_commit=False
     )
     await consumer.start()
     try:
@@ -179,15 +209,17 @@ def submitted_and_screened(
     )
 
 
-async def consumed_to_end(bootstrap_servers: str, group: str, topic: str, timeout: float = 60) -> None:
+async def consumed_to_end(
+    bootstrap_servers: str | KafkaClientSettings, group: str, topic: str, timeout: float = 60
+) -> None:
     """Wait until consumer group `group` has committed offsets at the end of every partition of
     `topic` as it is now: the service has processed everything published to it so far (a service
     commits an offset only once the event's effect has committed)."""
     from aiokafka import AIOKafkaConsumer, TopicPartition
     from aiokafka.admin import AIOKafkaAdminClient
 
-    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    reader = AIOKafkaConsumer(**kafka_args(bootstrap_servers))
+    admin = AIOKafkaAdminClient(**kafka_args(bootstrap_servers))
     await reader.start()
     await admin.start()
     try:
