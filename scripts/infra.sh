@@ -252,7 +252,7 @@ start_keycloak() {
     JAVA_OPTS_KC_HEAP="${ALIZE_KEYCLOAK_HEAP:--Xms64m -Xmx384m}" \
     nohup "$home/bin/kc.sh" start-dev --import-realm \
       --http-host=127.0.0.1 --http-port="$KEYCLOAK_PORT" --hostname="$(keycloak_url)" \
-      --http-management-port=$((KEYCLOAK_PORT + 1)) \
+      --health-enabled=true --http-management-port=$((KEYCLOAK_PORT + 1)) \
       --db-url="jdbc:h2:file:$KEYCLOAK_DIR/data/h2/keycloakdb;NON_KEYWORDS=VALUE" \
       >"$KEYCLOAK_DIR/keycloak.log" 2>&1 &
   echo $! > "$KEYCLOAK_DIR/keycloak.pid"

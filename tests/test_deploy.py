@@ -211,3 +211,34 @@ def test_each_compose_service_connects_as_its_own_role() -> None:
         # Its own password, and no other's.
         assert service["secrets"] == [f"pg_{name}_password"], name
         assert service["environment"]["DATABASE_PASSWORD_FILE"] == f"/run/secrets/pg_{name}_password", name
+
+
+def test_compose_runs_keycloak_with_the_committed_realm_and_the_services_trust_it() -> None:
+    keycloak = COMPOSE["services"]["keycloak"]
+    version = re.search(r"<keycloak.version>([^<]+)<", (REPO_ROOT / "deploy/keycloak/pom.xml").read_text())
+    assert version and keycloak["image"] == f"quay.io/keycloak/keycloak:{version.group(1)}"  # as infra.sh runs
+    assert keycloak["command"][0] == "start-dev" and "--import-realm" in keycloak["command"]
+    assert "./deploy/keycloak/alize-realm.json:/opt/keycloak/data/import/alize-realm.json:ro" in keycloak["volumes"]
+    (hostname,) = [arg.removeprefix("--hostname=") for arg in keycloak["command"] if arg.startswith("--hostname=")]
+    # Health is served on the management port (9000) once enabled; the check asks for readiness.
+    assert keycloak["environment"]["KC_HEALTH_ENABLED"] == "true"
+    assert "/dev/tcp/127.0.0.1/9000" in keycloak["healthcheck"]["test"][-1]
+    assert "GET /health/ready" in keycloak["healthcheck"]["test"][-1]
+    assert "${KEYCLOAK_ADMIN_PASSWORD:?" in keycloak["environment"]["KC_BOOTSTRAP_ADMIN_PASSWORD"]  # none committed
+    for name in SERVICES:
+        service = COMPOSE["services"][name]
+        assert service["depends_on"]["keycloak"]["condition"] == "service_healthy"
+        assert service["environment"]["OIDC_ISSUER"] == f"{hostname}/realms/alize"  # what browsers see
+        jwks = urlsplit(service["environment"]["OIDC_JWKS_URL"])
+        assert (jwks.hostname, jwks.port, jwks.path) == (
+            "keycloak",
+            8080,
+            "/realms/alize/protocol/openid-connect/certs",
+        )
+
+
+def test_infra_sh_pins_the_local_issuer_and_keeps_the_admin_password_out_of_the_repository() -> None:
+    script = (REPO_ROOT / "scripts" / "infra.sh").read_text()
+    assert '--hostname="$(keycloak_url)"' in script and "--import-realm" in script
+    assert "KEYCLOAK_ADMIN_PASSWORD_FILE=$STATE/credentials/keycloak-admin.password" in script
+    assert 'echo "export OIDC_ISSUER=$(keycloak_url)/realms/alize"' in script

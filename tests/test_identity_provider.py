@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 import httpx
 import pytest
@@ -110,3 +111,75 @@ async def test_a_service_accounts_token_names_its_service(identity_provider: Ide
     token = claims(await identity_provider.service_token("committee"))
     assert token["groups"] == ["/services/committee"]
     assert set(SERVICE_AUDIENCES) <= set(token["aud"]) and token["azp"] == "alize-committee"
+
+
+# --- the committed realm, read as a file (no Keycloak needed) -------------------
+
+
+def _by(items: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
+    return {item[key]: item for item in items}
+
+
+def _group_paths(groups: list[dict[str, Any]], parent: str = "") -> set[str]:
+    paths = set()
+    for group in groups:
+        path = f"{parent}/{group['name']}"
+        paths |= {path} | _group_paths(group.get("subGroups", []), path)
+    return paths
+
+
+def test_the_realm_has_one_confidential_client_per_service_and_the_public_cli_and_docs() -> None:
+    clients = _by(REALM["clients"], "clientId")
+    for audience in SERVICE_AUDIENCES:
+        client = clients[audience]
+        assert not client["publicClient"] and client["serviceAccountsEnabled"]
+        assert not (
+            client["standardFlowEnabled"] or client["directAccessGrantsEnabled"] or client["implicitFlowEnabled"]
+        )
+    cli, docs = clients["alize-cli"], clients["alize-docs"]
+    assert cli["publicClient"] and cli["directAccessGrantsEnabled"] and not cli["standardFlowEnabled"]
+    assert docs["publicClient"] and docs["standardFlowEnabled"] and not docs["directAccessGrantsEnabled"]
+    assert docs["attributes"]["pkce.code.challenge.method"] == "S256"
+    assert set(docs["redirectUris"]) == {
+        f"http://{host}:800{port}/docs/oauth2-redirect" for port in range(1, 5) for host in ("127.0.0.1", "localhost")
+    }
+
+
+def test_every_token_of_the_realms_clients_names_the_four_services_and_carries_groups_and_links() -> None:
+    scopes = _by(REALM["clientScopes"], "name")
+    audiences = scopes["alize-audiences"]["protocolMappers"]
+    assert {m["config"]["included.client.audience"] for m in audiences} == set(SERVICE_AUDIENCES)
+    identity = _by(scopes["alize-identity"]["protocolMappers"], "name")
+    assert identity["groups"]["protocolMapper"] == "oidc-group-membership-mapper"
+    assert identity["groups"]["config"]["full.path"] == "true"
+    for name in LINK_ATTRIBUTES:
+        assert identity[name]["config"]["user.attribute"] == identity[name]["config"]["claim.name"] == name
+        assert identity[name]["config"]["access.token.claim"] == "true"
+    for client in REALM["clients"]:
+        assert {"basic", "alize-audiences", "alize-identity"} <= set(client["defaultClientScopes"]), client["clientId"]
+
+
+def test_only_administrators_may_edit_the_link_attributes() -> None:
+    (component,) = REALM["components"]["org.keycloak.userprofile.UserProfileProvider"]
+    profile = json.loads(component["config"]["kc.user.profile.config"][0])
+    attributes = _by(profile["attributes"], "name")
+    for name in LINK_ATTRIBUTES:
+        assert attributes[name]["permissions"]["edit"] == ["admin"], name
+    assert "unmanagedAttributePolicy" not in profile  # no attribute outside the profile
+
+
+def test_the_realm_has_the_contracts_groups_and_a_demo_user_per_role_and_territory() -> None:
+    roles = ("network-staff", "committee-member", "partner", "firm", "counsellor", "funder")
+    territories = ("indre", "gard-cevennes")
+    expected = {f"/territories/{t}/{r}" for t in territories for r in roles}
+    expected |= {"/national/coordinator", "/platform/admin"}
+    expected |= {f"/services/{a.removeprefix('alize-')}" for a in SERVICE_AUDIENCES}
+    leaves = {path for path in _group_paths(REALM["groups"]) if path.count("/") >= 2}
+    assert expected == {p for p in leaves if not any(q.startswith(p + "/") for q in leaves)}
+    users = _by(REALM["users"], "username")
+    members = {group for user in users.values() for group in user.get("groups", [])}
+    assert expected == members  # every role has its demo user (and every service account its group)
+    for audience in SERVICE_AUDIENCES:
+        assert users[f"service-account-{audience}"]["serviceAccountClientId"] == audience
+    assert all(user.get("id") for user in REALM["users"])  # fixed ids: the same `sub` on every machine
+    assert "hashIterations(210000)" in REALM["passwordPolicy"]

@@ -38,6 +38,8 @@ def _infra_memory(found: infra.Infra) -> dict[str, int]:
     memory = {}
     if found.kafka_pid and psutil.pid_exists(found.kafka_pid):
         memory["kafka (JVM)"] = psutil.Process(found.kafka_pid).memory_info().rss
+    if found.keycloak_pid and psutil.pid_exists(found.keycloak_pid):
+        memory["keycloak (JVM)"] = psutil.Process(found.keycloak_pid).memory_info().rss
     if found.pg_data:
         # PostgreSQL's processes share their buffers: sum proportional set sizes.
         pss = 0
@@ -61,6 +63,10 @@ def demo(
     console.print("[bold]Starting PostgreSQL and Kafka (KRaft) as local processes…[/bold]")
     found = infra.start_local("reset" if fresh else "up")
     console.print(f"  Kafka {found.kafka_bootstrap_servers}, PostgreSQL {found.database_url}")
+    if found.oidc_issuer:
+        console.print(
+            f"  Identity provider {found.oidc_issuer} (a demo user's token: uv run devstack token staff.indre)"
+        )
     infra_ready = time.monotonic()
 
     stack = Stack(

@@ -45,6 +45,8 @@ DEMO_PASSWORD = "alize-demo"
 """The password of every demo user of the committed realm (a demo realm: not a secret)."""
 DEFAULT_PORT = 58080
 _EARLY = 15.0  # renew a token this many seconds before it expires
+_HASHING = 4  # password grants in flight at once: each is a PBKDF2 hash on Keycloak's few cores
+_TIMEOUT = 60.0
 
 
 class IdentityError(RuntimeError):
@@ -147,7 +149,7 @@ class Account:
 
     def _renew(self) -> _Tokens:
         url = f"{self._config.issuer}/protocol/openid-connect/token"
-        with httpx.Client(timeout=30) as http:
+        with httpx.Client(timeout=_TIMEOUT) as http:
             if self._tokens.refresh:
                 grant = {"grant_type": "refresh_token", "refresh_token": self._tokens.refresh, "client_id": CLI_CLIENT}
                 response = http.post(url, data=grant)
@@ -175,6 +177,7 @@ class IdentityProvider:
         self._groups: dict[str, str] = {}
         self._credential: tuple[str, dict[str, Any]] | None = None
         self._admin_lock, self._credential_lock = asyncio.Lock(), asyncio.Lock()
+        self._hashing = asyncio.Semaphore(_HASHING)
 
     def _bind(self) -> None:
         """One HTTP client and set of locks per event loop, so a session-wide provider serves tests
@@ -183,8 +186,9 @@ class IdentityProvider:
         if loop is not self._loop:
             self._loop = loop
             self._admin_lock, self._credential_lock = asyncio.Lock(), asyncio.Lock()
+            self._hashing = asyncio.Semaphore(_HASHING)
             if self._given_http is None:
-                self._own_http = httpx.AsyncClient(timeout=30)
+                self._own_http = httpx.AsyncClient(timeout=_TIMEOUT)
 
     @property
     def _http(self) -> httpx.AsyncClient:
@@ -337,7 +341,8 @@ class IdentityProvider:
             raise _refused(made, f"creating account {username}")
         user_id = made.headers["Location"].rsplit("/", 1)[1]
         grant = {"grant_type": "password", "client_id": CLI_CLIENT, "username": username, "password": password}
-        tokens = await self._grant(grant, f"token for {username}")
+        async with self._hashing:  # many accounts at once queue here, not in Keycloak until a timeout
+            tokens = await self._grant(grant, f"token for {username}")
         return Account(self.config, user_id, username, password, tokens)
 
     async def user_id(self, username: str) -> str:
