@@ -363,7 +363,7 @@ async def test_listed_advances_each_have_their_own_schedule(pool: asyncpg.Pool) 
         await app.COMMANDS.handle(pool, c.DisburseAdvance(advance_id=advance_id, disbursement=terms))
     listed = {
         a.id: [(str(i.due_on), i.amount_cents) for i in a.installments]
-        for a in await advance_store.list_advances(pool, None)
+        for a in await advance_store.list_advances(pool, None, None)
     }
     assert listed == {
         first: [("2026-10-01", 250_000), ("2026-11-01", 250_000)],

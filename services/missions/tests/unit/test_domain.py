@@ -151,11 +151,11 @@ def test_guidance_outcomes_and_survival_checks() -> None:
         business.check_survival(3, date(2029, 1, 1))
 
 
-def test_parties_are_named_in_a_header() -> None:
-    assert Party.parse("firm:404833048") == HOST
-    for bad in ("404833048", "bank:1", "partner:"):
-        with pytest.raises(Rejected, match="is not 'partner:<partner id>' or 'firm:<firm id>'"):
-            Party.parse(bad)
+def test_the_host_firm_acts_for_each_of_its_establishments() -> None:
+    mission = replace(_mission(), firm_id="40483304800022")  # one establishment (SIRET) of the host firm
+    mission.check_review(HOST)
+    with pytest.raises(Forbidden, match="only the host firm"):
+        mission.check_review(Party("firm", "732829320"))
 
 
 def test_a_schedule_runs_at_most_ten_years() -> None:
