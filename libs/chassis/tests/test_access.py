@@ -33,10 +33,12 @@ from alize_chassis.access import (
 )
 from alize_chassis.guard import protect
 from alize_chassis.identity import TokenVerifier, principal_of
+from alize_chassis.limits import RateLimit
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from fastapi import FastAPI
 from jwt.algorithms import RSAAlgorithm
+from starlette.exceptions import HTTPException
 
 ISSUER = "http://issuer.test/realms/alize"
 AUDIENCE = "alize-test"
@@ -101,7 +103,8 @@ POLICY = AccessPolicy(
 
 def make_app(issuer: Issuer) -> FastAPI:
     app = FastAPI()
-    protect(app, max_body_bytes=1024)
+    protect(app, max_body_bytes=1024, issuer=ISSUER)
+    app.swagger_ui_init_oauth = {"clientId": "alize-docs", "usePkceWithAuthorizationCodeGrant": True}
     install_access(app, POLICY, TokenVerifier(ISSUER, AUDIENCE, issuer.jwks, min_refresh_seconds=0.2))
     app.state.access_policy = POLICY
     app.state.runtime = SimpleNamespace(pool=None)
@@ -257,3 +260,25 @@ def test_claims_are_read_as_grants_and_parties() -> None:
     assert principal.party("firm_id") == "404833048"
     assert principal.party("partner_id") == "3f0c"
     assert principal.party("subject") == "s-1"
+
+
+async def test_docs_sign_in_at_the_issuer_and_say_what_each_route_needs(client: httpx.AsyncClient) -> None:
+    docs = await client.get("/docs")
+    assert "connect-src 'self' http://issuer.test" in docs.headers["content-security-policy"]  # the code exchange
+    spec = (await client.get("/openapi.json")).json()
+    discovery = f"{ISSUER}/.well-known/openid-configuration"
+    assert spec["components"]["securitySchemes"] == {"oidc": {"type": "openIdConnect", "openIdConnectUrl": discovery}}
+    things = spec["paths"]["/territories/{territory}/things"]["post"]
+    assert things["security"] == [{"oidc": []}] and "network-staff (territory)" in things["description"]
+    assert {"401", "403"} <= things["responses"].keys()
+    assert "security" not in spec["paths"]["/open"]["get"]
+
+
+def test_a_rate_limit_refuses_past_its_burst_and_says_when_to_come_back() -> None:
+    limit = RateLimit(per_minute=6, burst=2)
+    limit.check("a")
+    limit.check("a")
+    with pytest.raises(HTTPException) as refused:
+        limit.check("a")
+    assert refused.value.status_code == 429 and refused.value.headers == {"Retry-After": "10"}
+    limit.check("b")  # each caller has its own bucket

@@ -8,7 +8,7 @@ import logging
 import traceback
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
@@ -37,11 +37,21 @@ DOCS_CONTENT_SECURITY_POLICY = (
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
 
 
-def protect(app: FastAPI, *, max_body_bytes: int) -> None:
+def docs_policy(issuer: str | None) -> str:
+    """The docs' policy, letting Swagger UI's sign-in fetch its token from the issuer (PKCE code exchange)."""
+    if not issuer:
+        return DOCS_CONTENT_SECURITY_POLICY
+    parts = urlsplit(issuer)
+    return DOCS_CONTENT_SECURITY_POLICY.replace(
+        "connect-src 'self'", f"connect-src 'self' {parts.scheme}://{parts.netloc}"
+    )
+
+
+def protect(app: FastAPI, *, max_body_bytes: int, issuer: str | None = None) -> None:
     """Everything the chassis puts between the network and a service's routes (call it before adding them)."""
     install_error_handlers(app)
     document_problems(app)
-    app.add_middleware(Guard, max_body_bytes=max_body_bytes)
+    app.add_middleware(Guard, max_body_bytes=max_body_bytes, docs_csp=docs_policy(issuer))
     app.router.dependencies.append(Depends(refuse_unknown_query_parameters))
 
 
@@ -68,9 +78,10 @@ def _query_parameters(dependant: Dependant) -> Iterator[Any]:
 class Guard:
     """Pure ASGI middleware, outermost of the app's own ones."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, docs_csp: str = DOCS_CONTENT_SECURITY_POLICY) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.docs_csp = docs_csp
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -82,7 +93,8 @@ class Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message["headers"] = _with_security_headers(message.get("headers", []), scope["path"])
+                csp = self.docs_csp if scope["path"] in DOCS_PATHS else CONTENT_SECURITY_POLICY
+                message["headers"] = _with_security_headers(message.get("headers", []), csp)
             await send(message)
 
         refusal = _refusal(scope, self.max_body_bytes)
@@ -154,8 +166,7 @@ def _header_name(name: bytes) -> str:
     return shown if len(shown) <= 64 and shown.isprintable() else "…"
 
 
-def _with_security_headers(headers: list[tuple[bytes, bytes]], path: str) -> list[tuple[bytes, bytes]]:
-    csp = DOCS_CONTENT_SECURITY_POLICY if path in DOCS_PATHS else CONTENT_SECURITY_POLICY
+def _with_security_headers(headers: list[tuple[bytes, bytes]], csp: str) -> list[tuple[bytes, bytes]]:
     wanted = {
         b"content-security-policy": csp.encode(),
         b"x-content-type-options": b"nosniff",

@@ -173,7 +173,7 @@ def create_service_app(
         lifespan=_lifespan,
         swagger_ui_init_oauth={"clientId": settings.oidc_docs_client_id, "usePkceWithAuthorizationCodeGrant": True},
     )
-    protect(app, max_body_bytes=settings.max_request_body_bytes)
+    protect(app, max_body_bytes=settings.max_request_body_bytes, issuer=settings.oidc_issuer)
     verifier = TokenVerifier(
         issuer=settings.oidc_issuer,
         audience=settings.audience,

@@ -6,6 +6,7 @@ same table)."""
 
 from alize_chassis.access import PUBLIC, AccessPolicy, InPath, InQuery, Nowhere, Scope, allow
 from alize_chassis.inbox import Handlers
+from alize_chassis.limits import RateLimit
 from alize_chassis.service import Subscription, create_service_app
 from alize_contracts import topics
 from fastapi import FastAPI
@@ -52,4 +53,5 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
     )
     active.bind(lambda: app.state.runtime.pool)
     app.state.active_schema = active
+    app.state.pdf_limit = RateLimit(settings.pdf_per_minute, settings.pdf_burst)
     return app

@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 import weasyprint
+from alize_chassis.access import Caller
 from alize_chassis.errors import NotFound
 from alize_contracts import Territory
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from metrics import queries
@@ -94,15 +95,23 @@ def _page(figures: queries.TerritoryMetrics, territories: list[queries.Territory
     "/reports/{scope}/{year}",
     response_model=None,
     response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}, "application/pdf": {}}, "description": "The report."}},
+    responses={
+        200: {"content": {"text/html": {}, "application/pdf": {}}, "description": "The report."},
+        429: {"description": "Too many PDF reports asked for by this caller: try again after `Retry-After` seconds."},
+    },
 )
 async def annual_report(
     scope: Annotated[Territory, Path(description="A territory, or `national`.")],
     year: Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR)],
     db: LiveReadModels,
+    request: Request,
+    access: Caller,
     format: Annotated[Literal["html", "pdf"], Query(description="html, or pdf to download")] = "html",
 ) -> Response:
-    """The annual report of a territory, or of all of them with `national`."""
+    """The annual report of a territory, or of all of them with `national`. The PDF is rendered on
+    demand: each caller may ask for a few at once, then a few a minute (429 with `Retry-After`)."""
+    if format == "pdf":
+        request.app.state.pdf_limit.check(access.caller.subject)
     territories: list[queries.TerritoryMetrics] = []
     if scope == "national":
         figures = await queries.national(db, year)
