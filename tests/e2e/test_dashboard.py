@@ -7,18 +7,15 @@ front of the service would (Chromium's command line cannot send a header)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import http.server
 import os
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from devstack.identity import signed_in
 from devstack.infra import REPO_ROOT
 from devstack.scenario import driver
 from devstack.stack import Stack
@@ -36,34 +33,6 @@ def _chromium() -> str:
             pytest.fail("chromium is missing (scripts/infra.sh install puts it there)")
         pytest.skip("chromium is not installed")
     return found
-
-
-@contextlib.contextmanager
-def signed_in(upstream: str, headers: dict[str, str]) -> Iterator[str]:
-    """A local proxy to `upstream` that adds `headers` (a bearer token) to each GET: its address."""
-
-    class Forward(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            answer = httpx.get(f"{upstream}{self.path}", headers=headers, timeout=60)
-            self.send_response(answer.status_code)
-            for name in ("content-type", "content-security-policy", "cache-control"):
-                if name in answer.headers:
-                    self.send_header(name, answer.headers[name])
-            self.send_header("content-length", str(len(answer.content)))
-            self.end_headers()
-            self.wfile.write(answer.content)
-
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Forward)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _browse(url: str, *args: str) -> subprocess.CompletedProcess[str]:

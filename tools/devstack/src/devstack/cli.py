@@ -113,13 +113,23 @@ def demo(
             + f"; total {_mib(sum(memory.values()))}"
         )
         year = time.gmtime().tm_year
-        console.print(
-            f"Dashboard: {stack.url('metrics')}/dashboard — annual reports: "
-            f"{stack.url('metrics')}/reports/national/{year} (add ?format=pdf)"
-            + ("" if keep_running else " — run `uv run devstack demo --keep-running` to browse them")
-        )
-        if keep_running:
-            console.print(f"Metrics API: {stack.url('metrics')}/docs — Ctrl+C to stop.")
+        if not keep_running:
+            console.print(
+                f"Dashboard and annual reports: {stack.url('metrics')}/dashboard, /reports/national/{year} "
+                "(bearer token needed) — run `uv run devstack demo --keep-running` to browse them"
+            )
+            return
+        # A browser sends no bearer token: a local proxy signed in as the national coordinator does.
+        coordinator = asyncio.run(idp.account(groups=["/national/coordinator"]))
+        with identity.signed_in(stack.url("metrics"), lambda: coordinator.headers, port=DASHBOARD_PORT) as shown_at:
+            console.print(
+                f"Dashboard, signed in as the national coordinator: {shown_at}/dashboard — annual reports: "
+                f"{shown_at}/reports/national/{year} (add ?format=pdf)"
+            )
+            console.print(
+                f"APIs: {stack.url('intake')}/docs … {stack.url('metrics')}/docs (Authorize: a demo user, "
+                f"password {identity.DEMO_PASSWORD!r}) — Ctrl+C to stop."
+            )
             try:
                 while True:
                     time.sleep(3600)
@@ -135,6 +145,9 @@ def asyncapi() -> None:
     for path in write_all():
         console.print(str(path.relative_to(infra.REPO_ROOT)))
 
+
+DASHBOARD_PORT = 8090
+"""Where `demo --keep-running` shows the dashboard, signed in."""
 
 DEMO_USERS = ("staff.indre", "funder.indre", "member.indre", "firm.indre", "staff.gard-cevennes", "coordinator")
 

@@ -23,14 +23,17 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
+import http.server
 import json
 import os
 import re
 import secrets
+import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -420,3 +423,37 @@ class Accounts:
 
     async def admin(self) -> dict[str, str]:
         return await self.headers("platform-admin")
+
+
+@contextlib.contextmanager
+def signed_in(
+    upstream: str, headers: Mapping[str, str] | Callable[[], Mapping[str, str]], port: int = 0
+) -> Iterator[str]:
+    """A local proxy to `upstream` that adds `headers` (a bearer token; a callable is asked at each request,
+    e.g. an `Account`'s renewed headers) to each GET: its address. A browser
+    cannot send a bearer token on a page visit: the demo and the browser tests look at the dashboard
+    through this, as an authenticating proxy in front of the service would."""
+
+    class Forward(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            sent = headers() if callable(headers) else headers
+            answer = httpx.get(f"{upstream}{self.path}", headers=dict(sent), timeout=60)
+            self.send_response(answer.status_code)
+            for name in ("content-type", "content-security-policy", "cache-control"):
+                if name in answer.headers:
+                    self.send_header(name, answer.headers[name])
+            self.send_header("content-length", str(len(answer.content)))
+            self.end_headers()
+            self.wfile.write(answer.content)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Forward)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
