@@ -14,11 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
-from devstack.identity import Accounts
+from devstack.identity import Accounts, claims
 from devstack.polling import eventually
 from devstack.scenario import driver
 from devstack.scenario.cases import Case
 from devstack.stack import Stack
+from devstack.testing import fetch
 
 pytestmark = pytest.mark.infra
 
@@ -321,5 +322,21 @@ async def test_the_anonymous_attack_chain_fails_at_every_step_and_the_right_role
             )
             await _run(http, Step(f"read {name}", "GET", url, funder, [stranger_funder, firm, partner]))
 
+        # Who decided and who paid: on record, and in the events subscribers get, by opaque subject.
+        subject = claims(staff["Authorization"].removeprefix("Bearer "))["sub"]
         audit = (await as_staff.get(f"{urls['missions']}/audit", params={"territory": territory})).json()
         assert {"WriteOffAdvance", "DisburseAdvance", "LogMissionDay", "ConfirmDay"} <= {e["command"] for e in audit}
+        assert {e["subject"] for e in audit if e["command"] == "WriteOffAdvance"} == {subject}
+        for schema, fact, by in (
+            ("committee", "project.approved", "decided_by"),
+            ("missions", "advance.disbursed", "recorded_by"),
+            ("missions", "advance.written_off", "recorded_by"),
+        ):
+            (event,) = await fetch(
+                stack.database_url,
+                schema,
+                "SELECT payload FROM outbox WHERE type = $1 AND payload->>'application_id' = $2",
+                f"org.alize.{schema}.{fact}.v1",
+                application_id,
+            )
+            assert event["payload"][by] == subject, fact  # type: ignore[index]

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from alize_contracts import topics
 from alize_contracts.base import Event, FirmId, Territory
@@ -132,6 +132,12 @@ class ApplicationWithdrawn(Event):
 # --- committee ----------------------------------------------------------------
 
 
+Subject = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$")]
+"""Who acted: the opaque identifier (`sub`) the identity provider gives an account, never a name."""
+
+_BY = "The opaque identifier at the identity provider of who recorded it (never a name); null when unknown."
+
+
 class PartnerAssignment(_Part):
     partner_id: UUID
     competence: CompetenceCode
@@ -162,6 +168,8 @@ class ProjectApproved(Event):
     baseline_headcount: Headcount | None = Field(
         default=None, description="The firm's headcount at application, against which jobs are measured."
     )
+    # Added in contracts 1.3.0.
+    decided_by: Subject | None = Field(default=None, description=_BY)
 
 
 class ProjectRejected(Event):
@@ -175,6 +183,8 @@ class ProjectRejected(Event):
     reason: Text = Field(description="Why the committee rejected the project (about the project, not a person).")
     # Added in contracts 1.1.0.
     session_id: UUID | None = None
+    # Added in contracts 1.3.0.
+    decided_by: Subject | None = Field(default=None, description=_BY)
 
 
 class ProjectAmended(Event):
@@ -190,6 +200,8 @@ class ProjectAmended(Event):
     partners: list[PartnerAssignment] = Field(
         min_length=1, description="The additional days, by partner company and competence."
     )
+    # Added in contracts 1.3.0.
+    decided_by: Subject | None = Field(default=None, description=_BY)
 
 
 class ProjectDeferred(Event):
@@ -202,6 +214,8 @@ class ProjectDeferred(Event):
     session_id: UUID
     decided_at: datetime
     reason: Text
+    # Added in contracts 1.3.0.
+    decided_by: Subject | None = Field(default=None, description=_BY)
 
 
 class AdvanceGranted(Event):
@@ -406,6 +420,8 @@ class AdvanceDisbursed(Event):
     amount_cents: Annotated[int, Field(gt=0)]
     disbursed_on: date
     schedule: list[Installment] = Field(min_length=1, description="The repayment schedule; sums to the amount.")
+    # Added in contracts 1.3.0.
+    recorded_by: Subject | None = Field(default=None, description=_BY)
 
 
 class AdvanceRepaymentReceived(Event):
@@ -419,6 +435,8 @@ class AdvanceRepaymentReceived(Event):
     amount_cents: Annotated[int, Field(gt=0)]
     received_on: date
     outstanding_cents: Cents = Field(description="What remains owed after this repayment.")
+    # Added in contracts 1.3.0.
+    recorded_by: Subject | None = Field(default=None, description=_BY)
 
 
 class AdvanceWrittenOff(Event):
@@ -432,8 +450,9 @@ class AdvanceWrittenOff(Event):
     written_off_on: date
     reason: Text
 
-
-# --- self-employment guidance -----------------------------------------------------------
+    # --- self-employment guidance -----------------------------------------------------------
+    # Added in contracts 1.3.0.
+    recorded_by: Subject | None = Field(default=None, description=_BY)
 
 
 class GuidanceSessionLogged(Event):

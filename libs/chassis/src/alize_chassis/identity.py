@@ -83,14 +83,19 @@ class Principal:
 
 
 def principal_of(claims: Mapping[str, Any]) -> Principal:
-    """The `Principal` a verified token's claims describe; groups and claims it does not know are ignored."""
+    """The `Principal` a verified token's claims describe; groups and claims it does not know are ignored.
+    A subject that is not 1 to 255 printable ASCII characters without spaces is refused (ValueError): it
+    is written to the audit log and carried by events."""
+    subject = claims.get("sub")
+    if not (isinstance(subject, str) and 0 < len(subject) <= 255 and all("!" <= c <= "~" for c in subject)):
+        raise ValueError("the token's subject is not an opaque identifier")
     grants = set()
     groups = claims.get("groups")
     for group in groups if isinstance(groups, list) else ():
         grant = _grant(group) if isinstance(group, str) else None
         if grant is not None:
             grants.add(grant)
-    parties = {("subject", str(claims["sub"]))}  # what the account itself created (e.g. its application)
+    parties = {("subject", subject)}  # what the account itself created (e.g. its application)
     for name in PARTY_CLAIMS:
         value = claims.get(name)
         if isinstance(value, list) and len(value) == 1:  # a multivalued attribute mapper's one value
@@ -99,7 +104,7 @@ def principal_of(claims: Mapping[str, Any]) -> Principal:
             parties.add((name, party_value(name, value)))
     client = claims.get("azp")
     return Principal(
-        subject=str(claims["sub"]),
+        subject=subject,
         grants=frozenset(grants),
         parties=frozenset(parties),
         client=client if isinstance(client, str) else None,
@@ -190,7 +195,10 @@ class TokenVerifier:
             raise Unauthenticated("the bearer token comes from another issuer") from None
         except jwt.PyJWTError:
             raise Unauthenticated("the bearer token is not valid") from None
-        return principal_of(claims)
+        try:
+            return principal_of(claims)
+        except ValueError as exc:
+            raise Unauthenticated(str(exc)) from None
 
     async def _key(self, kid: str | None) -> jwt.PyJWK:
         now = time.monotonic()

@@ -61,6 +61,11 @@ class UnitOfWork:
         self.actor = actor
         self._raised: list[outbox.Raised] = []
 
+    @property
+    def actor_id(self) -> str | None:
+        """Who asked, as events name them (`decided_by`, `recorded_by`): the caller's opaque subject."""
+        return self.actor.subject if self.actor else None
+
     def emit(self, *events: Event) -> None:
         """Events the domain raised: they reach the outbox when the work commits, not before."""
         context = journey.current_context()

@@ -86,8 +86,9 @@ def test_a_session_draws_on_what_its_earlier_decisions_left() -> None:
     docket = {first: _entry(first), second: _entry(second)}
     votes = [_approve(first, 3), _approve(second, 3)]
     assert needs(votes, docket).calls == {CALL} and needs(votes, docket).partners == {PARTNER}
-    held = _session().hold(votes, docket, MEMBERS, _resources(), NOW)
+    held = _session().hold(votes, docket, MEMBERS, _resources(), NOW, decided_by="9f1c-subject")
     assert held.event.decisions.model_dump() == {"approved": 2, "rejected": 0, "deferred": 0, "amended": 0}
+    assert {e.decided_by for d in held.decisions for e in d.events} == {"9f1c-subject"}  # type: ignore[attr-defined]
     assert [type(e).__name__ for d in held.decisions for e in d.events] == ["ProjectApproved", "ProjectApproved"]
     assert held.session.held_at == NOW and held.event.decisions.approved == 2
     for resources, message in [

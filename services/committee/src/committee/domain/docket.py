@@ -124,14 +124,18 @@ class DocketEntry:
             status = "rejected"
         return replace(self, status=status, decided_at=at)
 
-    def decision_events(self, outcome: Outcome, session_id: UUID, at: datetime) -> list[Event]:
-        """The events of this (decided) entry's `outcome`, decided `at` by session `session_id`."""
+    def decision_events(
+        self, outcome: Outcome, session_id: UUID, at: datetime, decided_by: str | None = None
+    ) -> list[Event]:
+        """The events of this (decided) entry's `outcome`, decided `at` by session `session_id` and
+        recorded by `decided_by`."""
         common: dict[str, Any] = {
             "territory": self.territory,
             "application_id": self.application_id,
             "programme": self.programme,
             "decided_at": at,
             "session_id": session_id,
+            "decided_by": decided_by,
         }
         if isinstance(outcome, Approval):
             events: list[Event] = [

@@ -217,9 +217,11 @@ class Session:
         members: Mapping[UUID, Member],
         resources: Resources,
         at: datetime,
+        decided_by: str | None = None,
     ) -> Held:
         """Every vote decided, in order, or none: the first refusal is raised. `docket`: the
-        entries voted on (an entry missing is not on the docket); `members`: the session's."""
+        entries voted on (an entry missing is not on the docket); `members`: the session's; `decided_by`:
+        who recorded the decisions (the opaque subject the events carry)."""
         self.check_open()
         if len({v.application_id for v in votes}) != len(votes):
             raise Rejected("an application appears twice in the session's decisions")
@@ -232,7 +234,7 @@ class Session:
             self.check_vote(entry, vote.outcome, vote.voters, members)
             decided = entry.decide(vote.outcome, at)
             resources = resources.draw(entry, vote.outcome)
-            events = tuple(decided.decision_events(vote.outcome, self.id, at))
+            events = tuple(decided.decision_events(vote.outcome, self.id, at, decided_by))
             decisions.append(Decided(decided, vote.outcome, vote.voters, at, events))
         counted = Counter(d.kind for d in decisions)
         held = replace(self, held_at=at)

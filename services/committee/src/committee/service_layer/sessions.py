@@ -39,7 +39,8 @@ async def record_decisions(uow: UnitOfWork, command: RecordDecisions) -> Held:
         partners=await partners.partners_for_update(uow.conn, wanted.partners),
         capacities=await partners.capacities(uow.conn, wanted.capacities, session.held_on.year),
     )
-    held = session.hold(votes, entries, await members.members(uow.conn, session.member_ids), resources, now())
+    sitting = await members.members(uow.conn, session.member_ids)
+    held = session.hold(votes, entries, sitting, resources, now(), decided_by=uow.actor_id)
     await docket.save_decisions(uow.conn, held.decisions, held.session)
     for decision in held.decisions:  # each decision's events in its application's journey
         with uow.journey("committee decide", journeys[decision.entry.application_id]):

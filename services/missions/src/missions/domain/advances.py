@@ -77,7 +77,10 @@ class Advance:
         due = sum(i.amount_cents for i in self.installments if i.due_on <= today)
         return max(0, due - self.repaid_cents)
 
-    def disburse(self, on: date, installments: tuple[Installment, ...]) -> tuple[Advance, AdvanceDisbursed]:
+    def disburse(
+        self, on: date, installments: tuple[Installment, ...], by: str | None = None
+    ) -> tuple[Advance, AdvanceDisbursed]:
+        """Paid out `on`, repaid by `installments`; `by`: who recorded it (the opaque subject the event carries)."""
         if self.disbursed_on is not None:
             raise Conflict(f"advance {self.id} was already disbursed on {self.disbursed_on}")
         if installments[0].due_on <= on:
@@ -91,10 +94,11 @@ class Advance:
             amount_cents=self.amount_cents,
             disbursed_on=on,
             schedule=[InstallmentEvent(due_on=i.due_on, amount_cents=i.amount_cents) for i in installments],
+            recorded_by=by,
         )
 
     def repay(
-        self, repayment_id: UUID, amount_cents: int, received_on: date
+        self, repayment_id: UUID, amount_cents: int, received_on: date, by: str | None = None
     ) -> tuple[Advance, AdvanceRepaymentReceived]:
         if self.disbursed_on is None:
             raise Conflict(f"advance {self.id} has not been disbursed: nothing is owed yet")
@@ -116,10 +120,11 @@ class Advance:
             amount_cents=amount_cents,
             received_on=received_on,
             outstanding_cents=repaid.outstanding_cents,
+            recorded_by=by,
         )
 
-    def write_off(self, on: date, reason: str) -> tuple[Advance, AdvanceWrittenOff]:
-        """What is still owed, written off `on` for `reason`."""
+    def write_off(self, on: date, reason: str, by: str | None = None) -> tuple[Advance, AdvanceWrittenOff]:
+        """What is still owed, written off `on` for `reason` (recorded `by`)."""
         if self.written_off_cents:
             raise Conflict(f"advance {self.id} was already written off")
         if self.outstanding_cents == 0:
@@ -134,4 +139,5 @@ class Advance:
             amount_cents=written_off.written_off_cents,
             written_off_on=on,
             reason=reason,
+            recorded_by=by,
         )

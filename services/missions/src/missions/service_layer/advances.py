@@ -35,7 +35,7 @@ async def disburse(uow: UnitOfWork, command: DisburseAdvance) -> Advance:
     terms = command.disbursement
     with uow.journey("missions disburse advance", stored):
         installments = schedule(advance.amount_cents, terms.installments, terms.first_due_on, terms.months_between)
-        disbursed, event = advance.disburse(terms.disbursed_on, installments)
+        disbursed, event = advance.disburse(terms.disbursed_on, installments, by=uow.actor_id)
         await repository.save_disbursement(uow.conn, disbursed)
         uow.emit(event)
     return disbursed
@@ -46,7 +46,7 @@ async def repay(uow: UnitOfWork, command: RepayAdvance) -> Advance:
     given = command.repayment
     with uow.journey("missions repayment", stored):
         repayment_id = uuid4()
-        repaid, event = advance.repay(repayment_id, given.amount_cents, given.received_on)
+        repaid, event = advance.repay(repayment_id, given.amount_cents, given.received_on, by=uow.actor_id)
         await repository.add_repayment(uow.conn, repayment_id, advance.id, given.received_on, given.amount_cents)
         uow.emit(event)
     return repaid
@@ -56,7 +56,7 @@ async def write_off(uow: UnitOfWork, command: WriteOffAdvance) -> Advance:
     advance, stored = await _for_update(uow, command.advance_id)
     given = command.write_off
     with uow.journey("missions write off advance", stored):
-        written_off, event = advance.write_off(given.written_off_on, given.reason)
+        written_off, event = advance.write_off(given.written_off_on, given.reason, by=uow.actor_id)
         await repository.save_write_off(uow.conn, written_off, given.written_off_on, given.reason)
         uow.emit(event)
     return written_off
