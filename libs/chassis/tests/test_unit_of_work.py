@@ -8,6 +8,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import ClassVar
 from uuid import uuid4
 
 import asyncpg
@@ -16,7 +17,7 @@ from alize_chassis import db
 from alize_chassis.db import CHASSIS_MIGRATIONS
 from alize_chassis.idempotency import KeyReused
 from alize_chassis.telemetry import configure_tracing
-from alize_chassis.unit_of_work import Command, CommandBus, UnitOfWork, unit_of_work
+from alize_chassis.unit_of_work import Command, CommandBus, PersonalData, UnitOfWork, unit_of_work
 from alize_contracts import ApplicationSubmitted, Jobs
 from opentelemetry import trace
 
@@ -120,3 +121,21 @@ async def test_a_failed_command_frees_its_key(pool: asyncpg.Pool) -> None:
     await pool.execute("DELETE FROM things")
     assert (await BUS.respond(pool, AddThing(name="taken"), idempotency_key="fail-0001"))["added"] == "taken"
     assert len(await _outbox(pool)) == 1
+
+
+def test_the_fingerprint_keeps_no_personal_data_only_whether_it_was_given() -> None:
+    class Contact(PersonalData):
+        email: str
+
+    class Apply(Command):
+        PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset({"note"})
+        firm: str
+        contact: Contact | None = None
+        note: str | None = None
+
+    first = Apply(firm="404833048", contact=Contact(email="ada@example.org"), note="Ada's firm").fingerprint_fields()
+    assert "ada" not in json.dumps(first).lower()
+    assert first == Apply(firm="404833048", contact=Contact(email="bo@example.org"), note="x").fingerprint_fields()
+    assert first != Apply(firm="404833048", contact=None, note="x").fingerprint_fields()  # given as null
+    assert first != Apply(firm="404833048", note="x").fingerprint_fields()  # left out
+    assert first != Apply(firm="732829320", contact=Contact(email="a@b.c"), note="x").fingerprint_fields()

@@ -21,7 +21,8 @@ import asyncpg
 from alize_contracts import Event
 from fastapi.encoders import jsonable_encoder
 from opentelemetry.trace import Span
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
+from pydantic_core import to_jsonable_python
 
 from alize_chassis import idempotency, journey, outbox
 from alize_chassis.api import Strict
@@ -115,8 +116,33 @@ class Command(Strict):
 
     def fingerprint_fields(self) -> dict[str, Any]:
         """What makes two commands the same request (for the Idempotency-Key): the type and
-        the fields given, at every depth (a null given is not a field left out)."""
-        return {"command": type(self).__name__, "fields": self.model_dump(mode="json", exclude_unset=True)}
+        the fields given, at every depth (a null given is not a field left out). Personal data
+        (`PersonalData` models, `PERSONAL_FIELDS`) counts only as given or not: the idempotency
+        store keeps no fingerprint of it, and a retry differing only there gets the first response."""
+        return {"command": type(self).__name__, "fields": _fingerprinted(self)}
+
+
+class PersonalData(Strict):
+    """A request's part that is personal data (a contact, an expert): never fingerprinted."""
+
+
+PERSONAL = "<personal data>"
+
+
+def _fingerprinted(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        personal: frozenset[str] = getattr(type(value), "PERSONAL_FIELDS", frozenset())
+        return {
+            name: PERSONAL
+            if (isinstance(value, PersonalData) or name in personal) and getattr(value, name) is not None
+            else _fingerprinted(getattr(value, name))
+            for name in sorted(value.model_fields_set)
+        }
+    if isinstance(value, list | tuple):
+        return [_fingerprinted(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _fingerprinted(item) for key, item in value.items()}
+    return to_jsonable_python(value)
 
 
 CommandHandler = Callable[[UnitOfWork, Any], Awaitable[Any]]

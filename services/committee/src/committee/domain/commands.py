@@ -6,11 +6,11 @@ every other rule, is the domain's (committee.domain)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
 from alize_chassis.api import Strict
-from alize_chassis.unit_of_work import Command
+from alize_chassis.unit_of_work import Command, PersonalData
 from alize_contracts import Territory
 from alize_contracts.dates import PlannedDate
 from alize_contracts.events import CapacityYear, Cents, CompanyName, CompetenceCode, HalfDays, Text
@@ -25,6 +25,8 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class AddMember(Command):
+    PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset({"full_name", "email"})
+
     territory: Territory
     full_name: Name
     email: EmailStr
@@ -118,7 +120,7 @@ class Site(Strict):
     city: Annotated[str, Field(max_length=120)] | None = None
 
 
-class PartnerContact(Strict):
+class PartnerContact(PersonalData):
     """Personal data: kept in the committee's database only."""
 
     full_name: Name

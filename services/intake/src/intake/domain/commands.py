@@ -7,7 +7,7 @@ from typing import Annotated
 from uuid import UUID
 
 from alize_chassis.api import Strict
-from alize_chassis.unit_of_work import Command
+from alize_chassis.unit_of_work import Command, PersonalData
 from alize_contracts import Programme, Territory
 from alize_contracts.dates import PastDate, PlannedDate
 from alize_contracts.events import Cents, FirmSize, HalfDays, Headcount, NaceCode, ProjectKind, SkillsNeeded
@@ -52,7 +52,7 @@ class JobsPlanned(Strict):
     maintained: Headcount
 
 
-class Contact(Strict):
+class Contact(PersonalData):
     """Personal data: kept in intake's database only, erasable on request."""
 
     full_name: Annotated[str, Field(min_length=1, max_length=200)]

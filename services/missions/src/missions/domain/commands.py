@@ -5,11 +5,11 @@ types and limits only; the rules are the domain's."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
 from alize_chassis.api import Strict
-from alize_chassis.unit_of_work import Command
+from alize_chassis.unit_of_work import Command, PersonalData
 from alize_contracts import Territory
 from alize_contracts.dates import PastDate, PlannedDate
 from alize_contracts.events import Cents, CompetenceCode, DayLength, Headcount, Satisfaction, Text
@@ -37,7 +37,7 @@ class SetMissionWindow(Command):
     window: Window
 
 
-class Expert(Strict):
+class Expert(PersonalData):
     """The lent employee: personal data, kept in the missions database only."""
 
     full_name: FullName
@@ -96,6 +96,8 @@ class DisputeDay(Command):
 
 
 class Closure(Strict):
+    PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset({"comment"})  # may name the expert
+
     closed_on: PastDate
     satisfaction: Satisfaction = Field(description="The host firm's evaluation, 1 to 5.")
     comment: Annotated[str, Field(max_length=2000)] | None = None
@@ -160,6 +162,8 @@ class WriteOffAdvance(Command):
 
 class AddCounsellor(Command):
     """Personal data, kept in the missions database only."""
+
+    PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset({"full_name", "email"})
 
     territory: Territory
     full_name: FullName
