@@ -177,6 +177,8 @@ def service_settings(infrastructure: infra.Infra, service_databases: SettingsFor
             **service_databases(service),
             **infrastructure.kafka_settings(service),
             "consumer_group_suffix": f"test-{isolation_id}",
+            # The issuer the tests' tokens come from (the services' default is the local one on 58080).
+            **({"oidc_issuer": infrastructure.oidc_issuer} if infrastructure.oidc_issuer else {}),
         }
 
     return settings
