@@ -175,7 +175,7 @@ BUSINESSES = {Case("own", "own"): "552032534", Case("own", "other"): "542065479"
 
 
 async def seed_missions(conn: asyncpg.Connection, territories: dict[str, str]) -> Seeds:
-    seeds: Seeds = {"mission_id": {}, "application_id": {}, "advance_id": {}, "firm_id": {}}
+    seeds: Seeds = {"mission_id": {}, "application_id": {}, "advance_id": {}, "firm_id": {}, "counsellor_id": {}}
     for case in OBJECT_CASES:
         territory, own = territories[case.territory], case.owner == "own"
         application, mission, advance = uuid4(), uuid4(), uuid4()
@@ -209,6 +209,13 @@ async def seed_missions(conn: asyncpg.Connection, territories: dict[str, str]) -
         )
         seeds["mission_id"][case], seeds["application_id"][case] = str(mission), str(application)
         seeds["advance_id"][case], seeds["firm_id"][case] = str(advance), BUSINESSES[case]
+        counsellor = COUNSELLOR if own else str(uuid4())
+        await conn.execute(
+            "INSERT INTO counsellors (id, territory, full_name, email) VALUES ($1, $2, 'C', 'c@example.org')",
+            counsellor,
+            territory,
+        )
+        seeds["counsellor_id"][case] = counsellor
     return seeds
 
 
@@ -285,6 +292,6 @@ def test_the_matrix_knows_every_kind_of_target() -> None:
 SEEDS_BY_SERVICE = {
     "intake": {"call_id", "application_id", "applicant_id"},
     "committee": {"member_id", "session_id", "partner_id", "application_id"},
-    "missions": {"mission_id", "application_id", "advance_id", "firm_id"},
+    "missions": {"mission_id", "application_id", "advance_id", "firm_id", "counsellor_id"},
     "metrics": set(),
 }

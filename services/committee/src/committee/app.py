@@ -36,11 +36,13 @@ COMMANDS = CommandBus(
     SERVICE,
     {
         c.AddMember: members.add_member,
+        c.EraseMember: members.erase_member,
         c.DeclareConflict: members.declare_conflict,
         c.PlanSession: sessions.plan_session,
         c.RecordDecisions: sessions.record_decisions,
         c.SetFund: funds.set_fund,
         c.AddPartner: partners.add_partner,
+        c.ErasePartnerContact: partners.erase_contact,
         c.OfferCompetence: partners.offer_competence,
     },
 )
@@ -57,12 +59,15 @@ SUBSCRIPTIONS: dict[type[Event], list[Policy]] = {
 
 T, OWN = Scope.TERRITORY, Scope.OWN
 SESSION = LookedUp("session_id", session_target)
+MEMBER = LookedUp("member_id", member_target)
+PARTNER = LookedUp("partner_id", partner_target)
 
 ACCESS = AccessPolicy(
     {
         "POST /members": allow(InBody(), staff=T),
+        "DELETE /members/{member_id}": allow(MEMBER, staff=T),
         # A member declares its own conflicts of interest too.
-        "POST /members/{member_id}/conflicts": allow(LookedUp("member_id", member_target), staff=T, member=OWN),
+        "POST /members/{member_id}/conflicts": allow(MEMBER, staff=T, member=OWN),
         "POST /sessions": allow(InBody(), staff=T),
         # A member sees the sessions it sits in, and their agenda.
         "GET /sessions/{session_id}": allow(SESSION, staff=T, member=OWN, national=T),
@@ -70,7 +75,8 @@ ACCESS = AccessPolicy(
         "POST /sessions/{session_id}/decisions": allow(SESSION, staff=T),
         "GET /docket": allow(InQuery(), staff=T, national=T),
         "POST /partners": allow(InBody(), staff=T),
-        "POST /partners/{partner_id}/competences": allow(LookedUp("partner_id", partner_target), staff=T, partner=OWN),
+        "DELETE /partners/{partner_id}/contact": allow(PARTNER, staff=T),
+        "POST /partners/{partner_id}/competences": allow(PARTNER, staff=T, partner=OWN),
         # Partner contacts are personal data: the territory's staff only.
         "GET /partners": allow(InQuery(), staff=T),
         "GET /applications/{application_id}/partner-suggestions": allow(

@@ -13,7 +13,7 @@ from committee.app import create_app
 from committee.settings import CommitteeSettings
 from devstack.commands_testing import assert_retry_safe, write_routes
 from devstack.infra import Infra
-from devstack.testing import FIRM, Accounts, SettingsFor, eventually, publish_event, running
+from devstack.testing import FIRM, Accounts, SettingsFor, eventually, fetch, publish_event, running
 
 SCHEMA = "committee"
 IGNORE = ("docket", "calls", "advance_repayments")  # written by the consumer, from other tests' events too
@@ -26,6 +26,8 @@ ROUTES = {
     "PUT /territories/{territory}/advance-fund",
     "POST /partners",
     "POST /partners/{partner_id}/competences",
+    "DELETE /members/{member_id}",
+    "DELETE /partners/{partner_id}/contact",
 }
 
 
@@ -48,7 +50,12 @@ async def _post(client: httpx.AsyncClient, url: str, body: Any = None) -> Any:
 
 
 def _partner(territory: str, name: str = "Groupe Chimie Centre") -> dict[str, Any]:
-    return {"company_name": name, "territory": territory, "sites": [{"territory": territory, "city": "Châteauroux"}]}
+    return {
+        "company_name": name,
+        "territory": territory,
+        "sites": [{"territory": territory, "city": "Châteauroux"}],
+        "contact": {"full_name": "Claire Bernard", "email": "claire.bernard@example.com"},
+    }
 
 
 def _member(territory: str, name: str = "Alex Durand") -> dict[str, Any]:
@@ -94,6 +101,20 @@ async def test_members_partners_and_funds(client: httpx.AsyncClient, database_ur
     first = await client.post("/members", json=_member(territory, "Ada Lovelace"), headers=key)
     again = await client.post("/members", json=_member(territory, "Bo Martin"), headers=key)
     assert (again.status_code, again.json()) == (201, first.json())
+    # Erasure: the member's and the partner's contact person's personal data, once.
+    erased = first.json()["member_id"]
+    other = (await client.post("/partners", json=_partner(territory, "Another"))).json()["partner_id"]
+    for url, another in (
+        (f"/members/{erased}", f"/members/{member_id}"),
+        (f"/partners/{partner['partner_id']}/contact", f"/partners/{other}/contact"),
+    ):
+        await assert_retry_safe(client, database_url, SCHEMA, "DELETE", url, other=(another, None), ignore=IGNORE)
+    (row,) = await fetch(database_url, SCHEMA, "SELECT full_name, email, erased_at FROM members WHERE id = $1", erased)
+    assert (row["full_name"], row["email"]) == (None, None) and row["erased_at"] is not None
+    (row,) = await fetch(
+        database_url, SCHEMA, "SELECT contact_name, contact_email FROM partners WHERE id = $1", partner["partner_id"]
+    )
+    assert (row["contact_name"], row["contact_email"]) == (None, None)
     await assert_retry_safe(
         client,
         database_url,

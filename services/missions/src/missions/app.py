@@ -13,7 +13,7 @@ from alize_contracts.events import AdvanceGranted, ProjectAmended
 from fastapi import FastAPI
 
 from missions.adapters.advances import advance_target
-from missions.adapters.guidance import business_target
+from missions.adapters.guidance import business_target, counsellor_target
 from missions.adapters.missions import mission_target, project_target
 from missions.domain import commands as c
 from missions.entrypoints import advances as advances_http
@@ -35,11 +35,14 @@ COMMANDS = CommandBus(
         c.ConfirmDay: missions.confirm_day,
         c.DisputeDay: missions.dispute_day,
         c.CloseMission: missions.close,
+        c.EraseExpert: missions.erase_expert,
+        c.EraseEvaluationComment: missions.erase_evaluation_comment,
         c.DeclareJobs: jobs.declare_jobs,
         c.DisburseAdvance: advances.disburse,
         c.RepayAdvance: advances.repay,
         c.WriteOffAdvance: advances.write_off,
         c.AddCounsellor: guidance.add_counsellor,
+        c.EraseCounsellor: guidance.erase_counsellor,
         c.LogGuidanceSession: guidance.log_session,
         c.RecordOutcome: guidance.record_outcome,
         c.ReportSurvival: guidance.report_survival,
@@ -71,6 +74,9 @@ ACCESS = AccessPolicy(
         "POST /missions/{mission_id}/days/{day_id}/confirmation": allow(MISSION, firm=OWN),
         "POST /missions/{mission_id}/days/{day_id}/dispute": allow(MISSION, firm=OWN),
         "POST /missions/{mission_id}/closure": allow(MISSION, firm=OWN),
+        # Erasure of the personal data a mission keeps: the expert lent, the evaluation comment.
+        "DELETE /missions/{mission_id}/expert": allow(MISSION, staff=T),
+        "DELETE /missions/{mission_id}/closure/comment": allow(MISSION, staff=T),
         "POST /applications/{application_id}/job-declarations": allow(PROJECT, staff=T, firm=OWN),
         "GET /applications/{application_id}/job-declarations": allow(PROJECT, staff=T, firm=OWN, national=T),
         "GET /advances": allow(InQuery(), staff=T, firm=OWN, national=T),
@@ -79,6 +85,7 @@ ACCESS = AccessPolicy(
         "POST /advances/{advance_id}/repayments": allow(ADVANCE, staff=T),
         "POST /advances/{advance_id}/write-off": allow(ADVANCE, staff=T),
         "POST /counsellors": allow(InBody(), staff=T),
+        "DELETE /counsellors/{counsellor_id}": allow(LookedUp("counsellor_id", counsellor_target), staff=T),
         "GET /guidance": allow(InQuery(), staff=T, counsellor=T, national=T),
         # A counsellor logs its own sessions (checked by the handler).
         "POST /guidance/{application_id}/sessions": allow(PROJECT, staff=T, counsellor=T),

@@ -18,7 +18,7 @@ from alize_contracts import Event, Jobs, ProjectApproved, topics
 from alize_contracts.events import AdvanceGranted, PartnerAssignment
 from devstack.commands_testing import assert_retry_safe, write_routes
 from devstack.infra import Infra
-from devstack.testing import Accounts, SettingsFor, consumed_to_end, publish_event, running
+from devstack.testing import Accounts, SettingsFor, consumed_to_end, fetch, publish_event, running
 from missions.app import create_app
 from missions.settings import MissionsSettings
 
@@ -42,6 +42,9 @@ ROUTES = {
     "POST /guidance/{application_id}/sessions",
     "POST /guidance/{application_id}/outcome",
     "POST /businesses/{firm_id}/survival-checks",
+    "DELETE /missions/{mission_id}/expert",
+    "DELETE /missions/{mission_id}/closure/comment",
+    "DELETE /counsellors/{counsellor_id}",
 }
 
 
@@ -189,6 +192,16 @@ async def test_a_mission_from_convention_to_closure(
         party=HOST,
     )
     assert closed["closed_on"] == "2026-07-01"
+    # Erasure of the personal data the mission keeps: the expert lent, the evaluation comment.
+    for erased, another in ((f"{url}/expert", f"{url}/closure/comment"), (f"{url}/closure/comment", f"{url}/expert")):
+        await assert_retry_safe(client, database_url, SCHEMA, "DELETE", erased, other=(another, None))
+    (expert,) = await fetch(
+        database_url,
+        SCHEMA,
+        "SELECT e.* FROM experts e JOIN missions m ON m.expert_id = e.id WHERE m.id = $1",
+        missions[0]["mission_id"],
+    )
+    assert (expert["full_name"], expert["email"], expert["job_title"]) == (None, None, None)
 
 
 async def test_jobs_and_advances(
@@ -269,6 +282,15 @@ async def test_a_guidance_track(
     )
     url = f"/guidance/{approval.application_id}"
     session = {"counsellor_id": added["counsellor_id"], "held_on": "2026-03-10", "days": 0.5}
+    second = (await client.post("/counsellors", json={**counsellor, "email": "ines@example.be"})).json()
+    erased = f"/counsellors/{second['counsellor_id']}"
+    await assert_retry_safe(
+        client, database_url, SCHEMA, "DELETE", erased, other=(f"/counsellors/{added['counsellor_id']}", None)
+    )
+    (row,) = await fetch(
+        database_url, SCHEMA, "SELECT full_name, email FROM counsellors WHERE id = $1", second["counsellor_id"]
+    )
+    assert (row["full_name"], row["email"]) == (None, None)
     await _retry_safe(
         client,
         database_url,

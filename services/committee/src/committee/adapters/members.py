@@ -24,6 +24,16 @@ async def add_member(conn: Conn, member: Member, *, full_name: str, email: str, 
     )
 
 
+async def erase_member(conn: Conn, member_id: UUID) -> bool:
+    """The member's personal data removed (their votes and ties stay, by id); False: no such member."""
+    erased = await conn.fetchval(
+        "UPDATE members SET full_name = NULL, email = NULL, organisation = NULL, erased_at = coalesce(erased_at, now())"
+        " WHERE id = $1 RETURNING true",
+        member_id,
+    )
+    return bool(erased)
+
+
 async def member_exists(conn: Conn, member_id: UUID) -> bool:
     return bool(await conn.fetchval("SELECT true FROM members WHERE id = $1", member_id))
 

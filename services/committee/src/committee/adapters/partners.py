@@ -42,6 +42,16 @@ async def partner_with_site(conn: Conn, partner_id: UUID, site_id: UUID) -> tupl
     return (row["territory"], row["site"]) if row else None
 
 
+async def erase_contact(conn: Conn, partner_id: UUID) -> bool:
+    """The contact person's personal data removed; False: no such partner company."""
+    erased = await conn.fetchval(
+        "UPDATE partners SET contact_name = NULL, contact_email = NULL,"
+        " contact_erased_at = coalesce(contact_erased_at, now()) WHERE id = $1 RETURNING true",
+        partner_id,
+    )
+    return bool(erased)
+
+
 async def partner_territory(conn: Conn, partner_id: UUID) -> str | None:
     territory: str | None = await conn.fetchval("SELECT territory FROM partners WHERE id = $1", partner_id)
     return territory

@@ -34,6 +34,12 @@ class AddMember(Command):
     partner_id: UUID | None = Field(default=None, description="The partner company the member works for, if any.")
 
 
+class EraseMember(Command):
+    """Erasure request: the member's personal data is removed; the decisions they took part in stay."""
+
+    member_id: UUID
+
+
 class ConflictOfInterest(Strict):
     """A member's tie to a firm or to a partner company (exactly one): the member abstains on its projects."""
 
@@ -132,6 +138,12 @@ class AddPartner(Command):
     territory: Territory = Field(description="The territory whose network the company joins.")
     sites: list[Site] = Field(min_length=1, max_length=50)
     contact: PartnerContact | None = None
+
+
+class ErasePartnerContact(Command):
+    """Erasure request: the partner company's contact person's personal data is removed."""
+
+    partner_id: UUID
 
 
 class CompetenceOffer(Strict):

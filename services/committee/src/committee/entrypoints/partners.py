@@ -7,10 +7,10 @@ from uuid import UUID
 
 from alize_contracts import Territory, dates
 from alize_contracts.events import CapacityYear
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from committee import views
-from committee.domain.commands import AddPartner, CompetenceOffer, OfferCompetence
+from committee.domain.commands import AddPartner, CompetenceOffer, ErasePartnerContact, OfferCompetence
 from committee.entrypoints import Bus, IdempotencyKey, Pool
 
 router = APIRouter()
@@ -27,6 +27,13 @@ async def offer_competence(
 ) -> Any:
     command = OfferCompetence(partner_id=partner_id, offer=body)
     return await bus.execute(command, idempotency_key=idempotency_key, view=views.the_offer)
+
+
+@router.delete("/partners/{partner_id}/contact", status_code=204, tags=["partners"])
+async def erase_contact(partner_id: UUID, bus: Bus, idempotency_key: IdempotencyKey = None) -> Response:
+    """Erasure request: the contact person's name and e-mail are removed; the company stays."""
+    await bus.execute(ErasePartnerContact(partner_id=partner_id), idempotency_key=idempotency_key)
+    return Response(status_code=204)
 
 
 @router.get("/partners", tags=["partners"])

@@ -8,7 +8,7 @@ from alize_chassis.errors import NotFound, Rejected
 from alize_chassis.unit_of_work import UnitOfWork
 
 from committee.adapters import members, partners
-from committee.domain.commands import AddMember, DeclareConflict
+from committee.domain.commands import AddMember, DeclareConflict, EraseMember
 from committee.domain.members import Member, Tie
 
 
@@ -20,6 +20,11 @@ async def add_member(uow: UnitOfWork, command: AddMember) -> Member:
         uow.conn, member, full_name=command.full_name, email=command.email, organisation=command.organisation
     )
     return member
+
+
+async def erase_member(uow: UnitOfWork, command: EraseMember) -> None:
+    if not await members.erase_member(uow.conn, command.member_id):
+        raise NotFound(f"no committee member {command.member_id}")
 
 
 async def declare_conflict(uow: UnitOfWork, command: DeclareConflict) -> Tie:

@@ -8,7 +8,7 @@ from alize_chassis.errors import NotFound, Rejected
 from alize_chassis.unit_of_work import UnitOfWork
 
 from committee.adapters import partners
-from committee.domain.commands import AddPartner, OfferCompetence
+from committee.domain.commands import AddPartner, ErasePartnerContact, OfferCompetence
 from committee.domain.docket import half_days
 from committee.domain.partners import CapacityOffer, Partner, Site
 from committee.service_layer import now
@@ -20,6 +20,11 @@ async def add_partner(uow: UnitOfWork, command: AddPartner) -> Partner:
     await partners.add_partner(uow.conn, partner, command.contact.model_dump() if command.contact else None)
     uow.emit(partner.join(now()))
     return partner
+
+
+async def erase_contact(uow: UnitOfWork, command: ErasePartnerContact) -> None:
+    if not await partners.erase_contact(uow.conn, command.partner_id):
+        raise NotFound(f"no partner company {command.partner_id}")
 
 
 async def offer_competence(uow: UnitOfWork, command: OfferCompetence) -> CapacityOffer:

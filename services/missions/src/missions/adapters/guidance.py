@@ -25,6 +25,20 @@ async def add_counsellor(conn: Conn, counsellor_id: UUID, territory: str, full_n
     )
 
 
+async def erase_counsellor(conn: Conn, counsellor_id: UUID) -> bool:
+    erased = await conn.fetchval(
+        "UPDATE counsellors SET full_name = NULL, email = NULL, erased_at = coalesce(erased_at, now())"
+        " WHERE id = $1 RETURNING true",
+        counsellor_id,
+    )
+    return bool(erased)
+
+
+async def counsellor_target(db: Conn, counsellor_id: str) -> Target | None:
+    territory = await counsellor_territory(db, UUID(counsellor_id))
+    return Target.of(territory, counsellor_id=counsellor_id) if territory else None
+
+
 async def counsellor_territory(conn: Conn, counsellor_id: UUID) -> str | None:
     territory: str | None = await conn.fetchval("SELECT territory FROM counsellors WHERE id = $1", counsellor_id)
     return territory

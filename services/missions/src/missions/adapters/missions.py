@@ -159,6 +159,26 @@ async def save_budget(conn: Conn, mission: Mission) -> None:
     await conn.execute("UPDATE missions SET days_budget = $2 WHERE id = $1", mission.id, mission.days_budget)
 
 
+async def erase_expert(conn: Conn, mission_id: UUID) -> bool:
+    """The personal data of the expert lent on `mission_id`'s convention removed; False: no expert there."""
+    erased = await conn.fetchval(
+        """
+        UPDATE experts e SET full_name = NULL, email = NULL, job_title = NULL, erased_at = coalesce(e.erased_at, now())
+        FROM missions m WHERE m.id = $1 AND m.expert_id = e.id RETURNING true
+        """,
+        mission_id,
+    )
+    return bool(erased)
+
+
+async def erase_evaluation_comment(conn: Conn, mission_id: UUID) -> None:
+    await conn.execute(
+        "UPDATE missions SET evaluation_comment = NULL,"
+        " evaluation_comment_erased_at = coalesce(evaluation_comment_erased_at, now()) WHERE id = $1",
+        mission_id,
+    )
+
+
 async def add_expert(conn: Conn, expert_id: UUID, expert: Expert) -> None:
     await conn.execute(
         "INSERT INTO experts (id, full_name, email, job_title) VALUES ($1, $2, $3, $4)",

@@ -160,6 +160,24 @@ class WriteOffAdvance(Command):
 # --- guidance ------------------------------------------------------------------------
 
 
+class EraseExpert(Command):
+    """Erasure request: the lent expert's personal data is removed; the mission and its days stay."""
+
+    mission_id: UUID
+
+
+class EraseEvaluationComment(Command):
+    """Erasure request: the closure's evaluation comment (which may name a person) is removed."""
+
+    mission_id: UUID
+
+
+class EraseCounsellor(Command):
+    """Erasure request: the counsellor's personal data is removed; the sessions they held stay."""
+
+    counsellor_id: UUID
+
+
 class AddCounsellor(Command):
     """Personal data, kept in the missions database only."""
 

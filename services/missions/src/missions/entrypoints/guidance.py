@@ -6,11 +6,12 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from alize_contracts import Territory
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 
 from missions import views
 from missions.domain.commands import (
     AddCounsellor,
+    EraseCounsellor,
     FirmIdAsGiven,
     GuidanceSession,
     LogGuidanceSession,
@@ -27,6 +28,13 @@ router = APIRouter(tags=["guidance"])
 @router.post("/counsellors", status_code=201, response_model=views.NewCounsellor)
 async def add_counsellor(body: AddCounsellor, bus: Bus, idempotency_key: IdempotencyKey = None) -> Any:
     return await bus.execute(body, idempotency_key=idempotency_key, view=views.new_counsellor)
+
+
+@router.delete("/counsellors/{counsellor_id}", status_code=204)
+async def erase_counsellor(counsellor_id: UUID, bus: Bus, idempotency_key: IdempotencyKey = None) -> Response:
+    """Erasure request: the counsellor's name and e-mail are removed; the sessions they held stay."""
+    await bus.execute(EraseCounsellor(counsellor_id=counsellor_id), idempotency_key=idempotency_key)
+    return Response(status_code=204)
 
 
 @router.get("/guidance")

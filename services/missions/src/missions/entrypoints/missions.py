@@ -7,7 +7,7 @@ from uuid import UUID
 
 from alize_chassis.access import Target
 from alize_contracts import Territory
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from missions import views
 from missions.domain.commands import (
@@ -18,6 +18,8 @@ from missions.domain.commands import (
     Dispute,
     DisputeDay,
     DrawUpConvention,
+    EraseEvaluationComment,
+    EraseExpert,
     LogDay,
     LogMissionDay,
     SetMissionWindow,
@@ -108,3 +110,17 @@ async def close(
     """The host firm closes the mission with its evaluation (the comment stays in this service)."""
     command = CloseMission(party=party, mission_id=mission_id, closure=body)
     return await bus.execute(command, idempotency_key=idempotency_key, view=views.the_mission)
+
+
+@router.delete("/missions/{mission_id}/expert", status_code=204)
+async def erase_expert(mission_id: UUID, bus: Bus, idempotency_key: IdempotencyKey = None) -> Response:
+    """Erasure request: the lent expert's name, e-mail and job title are removed; the mission stays."""
+    await bus.execute(EraseExpert(mission_id=mission_id), idempotency_key=idempotency_key)
+    return Response(status_code=204)
+
+
+@router.delete("/missions/{mission_id}/closure/comment", status_code=204)
+async def erase_evaluation_comment(mission_id: UUID, bus: Bus, idempotency_key: IdempotencyKey = None) -> Response:
+    """Erasure request: the closure's evaluation comment (it may name a person) is removed."""
+    await bus.execute(EraseEvaluationComment(mission_id=mission_id), idempotency_key=idempotency_key)
+    return Response(status_code=204)

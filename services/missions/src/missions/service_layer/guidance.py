@@ -13,8 +13,13 @@ from alize_chassis.journey import Journey
 from alize_chassis.unit_of_work import UnitOfWork
 
 from missions.adapters import guidance as repository
-from missions.domain.commands import AddCounsellor, LogGuidanceSession, RecordOutcome, ReportSurvival
+from missions.domain.commands import AddCounsellor, EraseCounsellor, LogGuidanceSession, RecordOutcome, ReportSurvival
 from missions.domain.guidance import Session, Track
+
+
+async def erase_counsellor(uow: UnitOfWork, command: EraseCounsellor) -> None:
+    if not await repository.erase_counsellor(uow.conn, command.counsellor_id):
+        raise NotFound(f"no counsellor {command.counsellor_id}")
 
 
 async def add_counsellor(uow: UnitOfWork, command: AddCounsellor) -> UUID:

@@ -21,6 +21,8 @@ from missions.domain.commands import (
     ConfirmDay,
     DisputeDay,
     DrawUpConvention,
+    EraseEvaluationComment,
+    EraseExpert,
     LogMissionDay,
     SetMissionWindow,
     SignConvention,
@@ -139,6 +141,15 @@ async def _review_day(uow: UnitOfWork, party: Party, mission_id: UUID, day_id: U
         await repository.save_review(uow.conn, reviewed, reason)
         uow.emit(event)
     return reviewed
+
+
+async def erase_expert(uow: UnitOfWork, command: EraseExpert) -> None:
+    if not await repository.erase_expert(uow.conn, command.mission_id):
+        raise NotFound(f"mission {command.mission_id} has no convention naming an expert")
+
+
+async def erase_evaluation_comment(uow: UnitOfWork, command: EraseEvaluationComment) -> None:
+    await repository.erase_evaluation_comment(uow.conn, command.mission_id)
 
 
 async def close(uow: UnitOfWork, command: CloseMission) -> Mission:
