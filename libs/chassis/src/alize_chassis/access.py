@@ -204,6 +204,11 @@ class Rule:
     allow: Mapping[Role, Scope]
     public: bool = False
     """Anyone, signed in or not (what the network publishes: open calls, eligibility rules)."""
+    public_when: Callable[[Request, Target], bool] | None = None
+    """Anyone too when this says the target is public (a territory's figures, published by its choice)."""
+
+    def with_public(self, when: Callable[[Request, Target], bool]) -> Rule:
+        return Rule(self.target, self.allow, self.public, when)
 
 
 def allow(target: Resolver, **roles: Scope) -> Rule:
@@ -312,14 +317,18 @@ async def _authorize(request: Request) -> Access:
     route = request.scope["route"]
     policy: AccessPolicy = request.app.state.access_policy
     rule = policy.rule(request.method, route.path)
-    principal = await _principal(request, request.headers.get("authorization"), required=not rule.public)
+    required = not rule.public and rule.public_when is None
+    principal = await _principal(request, request.headers.get("authorization"), required=required)
     if rule.public:
         return Access(principal)
-    assert principal is not None
-    candidates = [(role, scope) for role, scope in rule.allow.items() if principal.holds_anywhere(role)]
-    if not candidates:
+    candidates = [(role, scope) for role, scope in rule.allow.items() if principal and principal.holds_anywhere(role)]
+    if not candidates and rule.public_when is None:
         raise NotAllowed()
     target = await rule.target.target(request)
+    if rule.public_when is not None and rule.public_when(request, target):
+        return Access(principal, target)
+    if principal is None:
+        raise NotAuthenticated("This service needs a bearer token (OpenID Connect).", error=None)
     for role, scope in candidates:
         for grant in principal.grants:
             if grant.role != role or (grant.territory is not None and grant.territory != target.territory):
@@ -407,6 +416,8 @@ def document_security(app: FastAPI, discovery_url: str) -> None:
                         continue
                     operation["security"] = [{"oidc": []}]
                     allowed = ", ".join(f"{role} ({scope})" for role, scope in rule.allow.items())
+                    if rule.public_when is not None:
+                        allowed += "; anyone, for a territory that publishes it"
                     operation["description"] = f"{operation.get('description', '')}\n\nAllowed: {allowed}.".strip()
                     responses = operation.setdefault("responses", {})
                     content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}

@@ -4,12 +4,12 @@ It consumes every contract topic and applies to each event the read models that
 `PROJECTIONS` lists for its type (metrics/projections.py; the replay applies the
 same table)."""
 
-from alize_chassis.access import PUBLIC, AccessPolicy, InPath, InQuery, Nowhere, Scope, allow
+from alize_chassis.access import PUBLIC, AccessPolicy, InPath, InQuery, Nowhere, Resolver, Rule, Scope, Target, allow
 from alize_chassis.inbox import Handlers
 from alize_chassis.limits import RateLimit
 from alize_chassis.service import Subscription, create_service_app
 from alize_contracts import topics
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from metrics import MIGRATIONS, dashboard, reports
 from metrics.active_schema import ActiveSchema
@@ -21,17 +21,28 @@ T = Scope.TERRITORY
 READERS = {"staff": T, "funder": T, "national": T}
 """The figures of a territory: its network's staff, its funders and the national coordinator."""
 
+
+def _published(request: Request, target: Target) -> bool:
+    """A territory that chose to publish its aggregate figures (`PUBLIC_TERRITORIES`)."""
+    return target.territory in request.app.state.runtime.settings.published
+
+
+def figures(target: Resolver) -> Rule:
+    """Aggregate figures of a territory: its readers, and anyone once the territory publishes them."""
+    return allow(target, **READERS).with_public(_published)
+
+
 ACCESS = AccessPolicy(
     {
         "GET /metrics/territories": allow(Nowhere(), national=T),
-        "GET /metrics/territories/{territory}": allow(InPath(), **READERS),
+        "GET /metrics/territories/{territory}": figures(InPath()),
         "GET /metrics/national": allow(Nowhere(), national=T),
         "GET /indicators": PUBLIC,
         # Lineage names the firms behind a figure (a sole trader's SIREN identifies a person).
         "GET /lineage/{indicator}": allow(InQuery(), **READERS),
         "GET /dashboard": allow(Nowhere(), national=T),
-        "GET /dashboard/{territory}": allow(InPath(), **READERS),
-        "GET /reports/{scope}/{year}": allow(InPath("scope", everywhere="national"), **READERS),
+        "GET /dashboard/{territory}": figures(InPath()),
+        "GET /reports/{scope}/{year}": figures(InPath("scope", everywhere="national")),
     }
 )
 """Who may call each route (alize_chassis.access): every route has its rule."""

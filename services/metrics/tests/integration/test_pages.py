@@ -100,3 +100,21 @@ async def test_health_stays_fast_while_pdfs_render(client: httpx.AsyncClient) ->
     # the typical call would wait about one PDF; off the loop, a small fraction of it (on a loaded
     # machine a call may still wait for the CPU now and then: the median, not the maximum).
     assert statistics.median(latencies) < one_pdf / 4, (latencies, one_pdf)
+
+
+async def test_a_territory_may_publish_its_figures_never_its_lineage(
+    service_settings: SettingsFor, accounts: Accounts, isolation_id: str
+) -> None:
+    published, private = f"open-{isolation_id}", f"closed-{isolation_id}"
+    settings = MetricsSettings(**service_settings("metrics"), public_territories=f"{published}, elsewhere")  # type: ignore[arg-type]
+    elsewhere = await accounts.funder(f"elsewhere-{isolation_id}")
+    async with running(create_app(settings)) as anonymous:
+        for path in (f"/metrics/territories/{published}", f"/dashboard/{published}", f"/reports/{published}/2026"):
+            # Served to anyone (404: no figures yet for this fresh territory), signed in or not.
+            assert (await anonymous.get(path)).status_code == 404, path
+            assert (await anonymous.get(path, headers=elsewhere)).status_code == 404, path
+        assert (await anonymous.get(f"/metrics/territories/{private}")).status_code == 401
+        assert (await anonymous.get(f"/metrics/territories/{private}", headers=elsewhere)).status_code == 403
+        lineage = await anonymous.get("/lineage/firms_supported", params={"territory": published})
+        assert lineage.status_code == 401
+        assert (await anonymous.get("/reports/national/2026")).status_code == 401
