@@ -32,7 +32,7 @@ from alize_chassis.access import (
     install_access,
 )
 from alize_chassis.guard import protect
-from alize_chassis.identity import TokenVerifier, principal_of
+from alize_chassis.identity import IssuerUnavailable, TokenVerifier, principal_of
 from alize_chassis.limits import RateLimit
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -203,7 +203,9 @@ async def test_a_partner_sees_its_own_missions_only(client: httpx.AsyncClient, i
     elsewhere = issuer.token(groups=["/territories/gard/partner"], partner_id="p1")
     assert (await client.get("/missions/m-indre-p1", headers=bearer(own))).status_code == 200
     assert_refused(await client.get("/missions/m-indre-p1", headers=bearer(other)), 403)
-    assert_refused(await client.get("/missions/m-indre-p1", headers=bearer(elsewhere)), 403)
+    # Its own mission in another territory (a partner lends its staff afar); not that territory's list.
+    assert (await client.get("/missions/m-indre-p1", headers=bearer(elsewhere))).status_code == 200
+    assert_refused(await client.get("/missions?territory=indre", headers=bearer(elsewhere)), 403)
     assert_refused(await client.get("/missions/nothing", headers=bearer(own)), 404)
     assert (await client.get("/missions?territory=indre", headers=bearer(own))).json() == ["m-indre-p1"]
     assert (await client.get("/missions?territory=indre", headers=bearer(other))).json() == []
@@ -282,3 +284,25 @@ def test_a_rate_limit_refuses_past_its_burst_and_says_when_to_come_back() -> Non
         limit.check("a")
     assert refused.value.status_code == 429 and refused.value.headers == {"Retry-After": "10"}
     limit.check("b")  # each caller has its own bucket
+
+
+async def test_an_issuer_that_is_down_is_asked_once_per_interval_and_known_keys_keep_serving(
+    issuer: Issuer,
+) -> None:
+    verifier = TokenVerifier(ISSUER, AUDIENCE, issuer.jwks, refresh_seconds=0, min_refresh_seconds=60)
+    token = issuer.token(groups=["/territories/indre/network-staff"])
+    assert (await verifier.verify(token)).subject == "user-1"
+
+    async def down() -> dict[str, Any]:
+        calls.append(1)
+        raise httpx.ConnectError("the issuer is down")
+
+    calls: list[int] = []
+    verifier.fetch_jwks, verifier.min_refresh_seconds = down, 0.2
+    await asyncio.sleep(0.25)
+    results = await asyncio.gather(*(verifier.verify(token) for _ in range(10)))
+    assert {p.subject for p in results} == {"user-1"} and len(calls) == 1
+    fresh = TokenVerifier(ISSUER, AUDIENCE, down)
+    with pytest.raises(IssuerUnavailable):
+        await fresh.verify(token)
+    assert len(calls) == 2

@@ -7,8 +7,9 @@ advance…), who owns it — and the roles allowed, each with a scope:
 - `TERRITORY`: the caller holds the role in the target's territory (a role held everywhere — national
   coordinator, platform admin, service account — reaches every territory, and only it reaches a
   target with no territory);
-- `OWN`: the same, and the target is the caller's own (its firm's application, its partner company's
-  mission, a session it sits in); on a list the route shows only the caller's own rows (`Access.own`).
+- `OWN`: one object that is the caller's own (its firm's application, its partner company's mission, a
+  session it sits in), wherever it is — a partner company lends its staff to firms of other territories;
+  on a list, the caller's role in the list's territory, and the route shows only its own rows (`Access.own`).
 
 No token: 401 with `WWW-Authenticate`. A verified caller outside its rights: 403. A route with no rule
 cannot be served: the service refuses to start (`AccessPolicy.check`).
@@ -136,7 +137,7 @@ def _body_field(request_body: Any, name: str) -> str:
 async def _json(request: Request) -> Any:
     try:
         return await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         raise RequestValidationError(
             [{"type": "json_invalid", "loc": ("body",), "msg": "Invalid JSON", "ctx": {"error": "cannot be parsed"}}]
         ) from None
@@ -331,7 +332,11 @@ async def _authorize(request: Request) -> Access:
         raise NotAuthenticated("This service needs a bearer token (OpenID Connect).", error=None)
     for role, scope in candidates:
         for grant in principal.grants:
-            if grant.role != role or (grant.territory is not None and grant.territory != target.territory):
+            if grant.role != role:
+                continue
+            if scope is Scope.OWN and target.is_object and target.owners & principal.parties:
+                return Access(principal, target, grant)  # its own object, wherever it is (a partner lends afar)
+            if grant.territory is not None and grant.territory != target.territory:
                 continue
             if scope is Scope.TERRITORY:
                 return Access(principal, target, grant)

@@ -166,6 +166,7 @@ class TokenVerifier:
     min_refresh_seconds: float = 10
     _keys: dict[str, jwt.PyJWK] = field(default_factory=dict)
     _fetched_at: float = float("-inf")
+    _attempted_at: float = float("-inf")
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def verify(self, token: str) -> Principal:
@@ -202,12 +203,15 @@ class TokenVerifier:
 
     async def _key(self, kid: str | None) -> jwt.PyJWK:
         now = time.monotonic()
-        if now - self._fetched_at > self.refresh_seconds or (
-            kid not in self._keys and now - self._fetched_at > self.min_refresh_seconds
-        ):
+        stale = now - self._fetched_at > self.refresh_seconds or kid not in self._keys
+        # At most one attempt every min_refresh_seconds, failed or not: an issuer that is down, or tokens
+        # naming made-up keys, cost one fetch per interval, and the keys known so far keep serving.
+        if stale and now - self._attempted_at > self.min_refresh_seconds:
             async with self._lock:
-                if time.monotonic() - self._fetched_at > self.min_refresh_seconds:
+                if time.monotonic() - self._attempted_at > self.min_refresh_seconds:
                     await self._refresh()
+        if not self._keys:
+            raise IssuerUnavailable("the issuer's keys have not been fetched yet")
         if kid is None and len(self._keys) == 1:
             return next(iter(self._keys.values()))
         found = self._keys.get(kid) if kid is not None else None
@@ -216,10 +220,11 @@ class TokenVerifier:
         return found
 
     async def _refresh(self) -> None:
+        self._attempted_at = time.monotonic()
         try:
             document = await self.fetch_jwks()
             keys = jwt.PyJWKSet.from_dict(dict(document)).keys
-        except (httpx.HTTPError, jwt.PyJWTError, ValueError) as exc:
+        except (httpx.HTTPError, jwt.PyJWTError, ValueError, KeyError, TypeError) as exc:
             if not self._keys:
                 raise IssuerUnavailable(f"the issuer's keys cannot be fetched ({type(exc).__name__})") from exc
             return  # keep the keys known so far; try again after min_refresh_seconds

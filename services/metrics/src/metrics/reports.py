@@ -111,7 +111,9 @@ async def annual_report(
     """The annual report of a territory, or of all of them with `national`. The PDF is rendered on
     demand: each caller may ask for a few at once, then a few a minute (429 with `Retry-After`)."""
     if format == "pdf":
-        request.app.state.pdf_limit.check(access.caller.subject)
+        # A published territory's report may be asked for anonymously: then by address.
+        caller = access.principal.subject if access.principal else f"anonymous:{request.client and request.client.host}"
+        request.app.state.pdf_limit.check(caller)
     territories: list[queries.TerritoryMetrics] = []
     if scope == "national":
         figures = await queries.national(db, year)

@@ -73,8 +73,20 @@ def test_every_template_escapes_what_it_is_given() -> None:
         assert not re.search(r"\|\s*safe\b|autoescape\s+false", source), name
 
 
-async def test_health_stays_fast_while_pdfs_render(client: httpx.AsyncClient) -> None:
+async def test_health_stays_fast_while_pdfs_render(service_settings: SettingsFor, accounts: Accounts) -> None:
     """Laid out on the event loop, each PDF would hold /health for its whole duration."""
+    # Seven PDFs for one caller: over the default rate limit, raised here.
+    settings = MetricsSettings(**service_settings("metrics"), pdf_burst=10)  # type: ignore[arg-type]
+    async with running(create_app(settings), await accounts.national()) as client:
+        await _pdfs_and_health(client)
+    async with running(create_app(MetricsSettings(**service_settings("metrics"), pdf_burst=1))) as client:  # type: ignore[arg-type]
+        national = await accounts.national()
+        assert (await client.get("/reports/national/2026", params={"format": "pdf"}, headers=national)).is_success
+        limited = await client.get("/reports/national/2026", params={"format": "pdf"}, headers=national)
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+
+
+async def _pdfs_and_health(client: httpx.AsyncClient) -> None:
     cold = await client.get("/reports/national/2026", params={"format": "pdf"}, timeout=60)  # fonts loaded once
     assert cold.status_code == 200 and cold.content.startswith(b"%PDF")
     started = time.monotonic()

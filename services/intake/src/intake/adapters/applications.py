@@ -186,8 +186,9 @@ async def application_target(db: Conn, application_id: str) -> Target | None:
 
 
 async def applicant_target(db: Conn, applicant_id: str) -> Target | None:
-    """An applicant's personal data belong to the territory of their application."""
+    """An applicant's personal data belong to the territory of their application, and to the person: the
+    account that applied (not the whole firm)."""
     row = await db.fetchrow(
-        "SELECT territory, firm_id, owner FROM applications WHERE applicant_id = $1 LIMIT 1", UUID(applicant_id)
+        "SELECT territory, owner FROM applications WHERE applicant_id = $1 LIMIT 1", UUID(applicant_id)
     )
-    return Target.of(row["territory"], firm_id=row["firm_id"], subject=row["owner"]) if row else None
+    return Target.of(row["territory"], subject=row["owner"]) if row else None
