@@ -30,6 +30,7 @@ import httpx
 import pytest
 from alize_chassis.access import InBody, InBodyLookedUp, InPath, InQuery, LookedUp, Nowhere, Rule, Scope
 from alize_chassis.identity import Role
+from devstack.identity import claims
 from devstack.testing import Accounts, SettingsFor, running
 
 pytestmark = pytest.mark.infra
@@ -113,7 +114,8 @@ def request_for(
 # --- objects in each service's database ---------------------------------------------------------
 
 
-async def seed_intake(conn: asyncpg.Connection, territories: dict[str, str]) -> Seeds:
+async def seed_intake(conn: asyncpg.Connection, territories: dict[str, str], owner: str) -> Seeds:
+    """`owner`: the firm account's subject, that of the account that applied (its applicant's data are its own)."""
     seeds: Seeds = {"call_id": {}, "application_id": {}, "applicant_id": {}}
     for case in OBJECT_CASES:
         call, application, applicant = uuid4(), uuid4(), uuid4()
@@ -126,21 +128,22 @@ async def seed_intake(conn: asyncpg.Connection, territories: dict[str, str]) -> 
         )
         await conn.execute("INSERT INTO applicants (id) VALUES ($1)", applicant)
         await conn.execute(
-            "INSERT INTO applications (id, territory, programme, call_id, firm_id, applicant_id, "
+            "INSERT INTO applications (id, territory, programme, call_id, firm_id, applicant_id, owner, "
             "jobs_planned_created, jobs_planned_maintained, baseline_headcount) "
-            "VALUES ($1, $2, 'skill_sponsorship', $3, $4, $5, 1, 1, 1)",
+            "VALUES ($1, $2, 'skill_sponsorship', $3, $4, $5, $6, 1, 1, 1)",
             application,
             territory,
             call,
             firm,
             applicant,
+            owner if case.owner == "own" else None,
         )
         seeds["call_id"][case], seeds["application_id"][case] = str(call), str(application)
         seeds["applicant_id"][case] = str(applicant)
     return seeds
 
 
-async def seed_committee(conn: asyncpg.Connection, territories: dict[str, str]) -> Seeds:
+async def seed_committee(conn: asyncpg.Connection, territories: dict[str, str], owner: str) -> Seeds:
     seeds: Seeds = {"member_id": {}, "session_id": {}, "partner_id": {}, "application_id": {}}
     for case in OBJECT_CASES:
         territory, own = territories[case.territory], case.owner == "own"
@@ -174,7 +177,7 @@ async def seed_committee(conn: asyncpg.Connection, territories: dict[str, str]) 
 BUSINESSES = {Case("own", "own"): "552032534", Case("own", "other"): "542065479", Case("other", "other"): "572093920"}
 
 
-async def seed_missions(conn: asyncpg.Connection, territories: dict[str, str]) -> Seeds:
+async def seed_missions(conn: asyncpg.Connection, territories: dict[str, str], owner: str) -> Seeds:
     seeds: Seeds = {"mission_id": {}, "application_id": {}, "advance_id": {}, "firm_id": {}, "counsellor_id": {}}
     for case in OBJECT_CASES:
         territory, own = territories[case.territory], case.owner == "own"
@@ -219,11 +222,11 @@ async def seed_missions(conn: asyncpg.Connection, territories: dict[str, str]) -
     return seeds
 
 
-async def seed_nothing(conn: asyncpg.Connection, territories: dict[str, str]) -> Seeds:
+async def seed_nothing(conn: asyncpg.Connection, territories: dict[str, str], owner: str) -> Seeds:
     return {}
 
 
-SEEDERS: dict[str, Callable[[asyncpg.Connection, dict[str, str]], Awaitable[Seeds]]] = {
+SEEDERS: dict[str, Callable[[asyncpg.Connection, dict[str, str], str], Awaitable[Seeds]]] = {
     "intake": seed_intake,
     "committee": seed_committee,
     "missions": seed_missions,
@@ -250,7 +253,8 @@ async def test_every_route_answers_every_role_as_its_rule_says(
     async with running(app) as http:
         conn = await asyncpg.connect(database_url, server_settings={"search_path": service})
         try:
-            seeds = await SEEDERS[service](conn, territories)
+            firm = claims(callers[Role.FIRM]["Authorization"].removeprefix("Bearer "))["sub"]
+            seeds = await SEEDERS[service](conn, territories, firm)
         finally:
             await conn.close()
         rules = app.state.access_policy.rules
