@@ -51,7 +51,7 @@ def test_what_cannot_be_decided() -> None:
         _entry(eligible=None).check_decidable("indre", DECISION)
     with pytest.raises(Rejected, match="screened ineligible: Headcount too high."):
         _entry(eligible=False, screening_reasons=("Headcount too high.",)).check_decidable("indre", DECISION)
-    with pytest.raises(Rejected, match="belongs to indre, not to gard-cevennes"):
+    with pytest.raises(Rejected, match="is not on the docket of gard-cevennes"):
         _entry().check_decidable("gard-cevennes", DECISION)
 
 

@@ -435,7 +435,7 @@ async def test_a_guidance_track_to_a_surviving_business(pool: asyncpg.Pool, data
     logged = await app.COMMANDS.handle(pool, session(counsellor))
     assert logged.application_id == track
     await _refused(pool, database_url, session(uuid4()), Rejected, "not a known counsellor")
-    await _refused(pool, database_url, session(elsewhere), Rejected, "works in basse-meuse, not in indre")
+    await _refused(pool, database_url, session(elsewhere), Rejected, "is not a counsellor of indre")
     await _refused(pool, database_url, session(counsellor, uuid4()), NotFound, "no guidance track")
 
     def outcome(**given: Any) -> c.RecordOutcome:

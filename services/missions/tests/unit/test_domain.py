@@ -185,5 +185,5 @@ def test_changes_return_the_events_they_raise() -> None:
         "ParticipantOutcomeRecorded",
         "BusinessCreated",
     ]
-    with pytest.raises(Rejected, match="works in indre, not in basse-meuse"):
+    with pytest.raises(Rejected, match="is not a counsellor of basse-meuse"):
         track.log_session(uuid4(), uuid4(), "indre", date(2026, 3, 10), Decimal("0.5"))

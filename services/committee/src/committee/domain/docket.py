@@ -93,7 +93,8 @@ class DocketEntry:
 
     def check_decidable(self, territory: str, outcome: Outcome) -> None:
         if self.territory != territory:
-            raise Rejected(f"application {self.application_id} belongs to {self.territory}, not to {territory}")
+            # Named like a missing one: another territory's applications are not the caller's to know.
+            raise Rejected(f"application {self.application_id} is not on the docket of {territory}")
         if isinstance(outcome, Amendment):
             if self.status != "approved":
                 raise Conflict(

@@ -53,7 +53,8 @@ class Track:
         if counsellor_territory is None:
             raise Rejected(f"counsellor_id {counsellor_id} is not a known counsellor")
         if counsellor_territory != self.territory:
-            raise Rejected(f"counsellor {counsellor_id} works in {counsellor_territory}, not in {self.territory}")
+            # Which territory the counsellor works in is not the caller's to know.
+            raise Rejected(f"counsellor {counsellor_id} is not a counsellor of {self.territory}")
         self.check_session(held_on)
         session = Session(session_id, self.application_id, counsellor_id, held_on, days)
         return session, GuidanceSessionLogged(
