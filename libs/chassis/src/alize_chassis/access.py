@@ -290,12 +290,6 @@ class Access:
         return self.own is None or bool(row.owners & self.own)
 
 
-class NotAuthenticated(Exception):
-    def __init__(self, message: str, error: str | None) -> None:
-        super().__init__(message)
-        self.error = error
-
-
 class NotAllowed(Exception):
     """A known caller outside its rights (403)."""
 
@@ -304,17 +298,8 @@ class NoSuchObject(Exception):
     """The object the path names does not exist (404)."""
 
 
-class IdentityUnavailable(Exception):
-    """The issuer's keys cannot be fetched (503)."""
-
-
 async def authorize(request: Request) -> Access:
     """The guard every route runs first (FastAPI caches it: a route asking for `Access` gets this one)."""
-    request.state.access = access = await _authorize(request)
-    return access
-
-
-async def _authorize(request: Request) -> Access:
     route = request.scope["route"]
     policy: AccessPolicy = request.app.state.access_policy
     rule = policy.rule(request.method, route.path)
@@ -329,7 +314,7 @@ async def _authorize(request: Request) -> Access:
     if rule.public_when is not None and rule.public_when(request, target):
         return Access(principal, target)
     if principal is None:
-        raise NotAuthenticated("This service needs a bearer token (OpenID Connect).", error=None)
+        raise Unauthenticated("This service needs a bearer token (OpenID Connect).", error=None)
     for role, scope in candidates:
         for grant in principal.grants:
             if grant.role != role:
@@ -350,18 +335,13 @@ async def _authorize(request: Request) -> Access:
 async def _principal(request: Request, authorization: str | None, *, required: bool) -> Principal | None:
     if authorization is None:
         if required:
-            raise NotAuthenticated("This service needs a bearer token (OpenID Connect).", error=None)
+            raise Unauthenticated("This service needs a bearer token (OpenID Connect).", error=None)
         return None
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthenticated("The Authorization header is not 'Bearer <token>'.", error="invalid_request")
+        raise Unauthenticated("The Authorization header is not 'Bearer <token>'.", error="invalid_request")
     verifier: TokenVerifier = request.app.state.token_verifier
-    try:
-        return await verifier.verify(token.strip())
-    except Unauthenticated as exc:
-        raise NotAuthenticated(str(exc), exc.error) from None
-    except IssuerUnavailable:
-        raise IdentityUnavailable() from None
+    return await verifier.verify(token.strip())
 
 
 Caller = Annotated[Access, Depends(authorize)]
@@ -379,7 +359,7 @@ def install_access(app: FastAPI, policy: AccessPolicy, verifier: TokenVerifier, 
     challenge = f'Bearer realm="{realm}"'
 
     async def unauthenticated(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, NotAuthenticated)
+        assert isinstance(exc, Unauthenticated)
         response = problem(401, str(exc))
         response.headers["WWW-Authenticate"] = challenge if exc.error is None else f'{challenge}, error="{exc.error}"'
         return response
@@ -395,10 +375,10 @@ def install_access(app: FastAPI, policy: AccessPolicy, verifier: TokenVerifier, 
         response.headers["Retry-After"] = "10"
         return response
 
-    app.add_exception_handler(NotAuthenticated, unauthenticated)
+    app.add_exception_handler(Unauthenticated, unauthenticated)
     app.add_exception_handler(NotAllowed, not_allowed)
     app.add_exception_handler(NoSuchObject, no_such_object)
-    app.add_exception_handler(IdentityUnavailable, identity_unavailable)
+    app.add_exception_handler(IssuerUnavailable, identity_unavailable)
     document_security(app, f"{verifier.issuer.rstrip('/')}/.well-known/openid-configuration")
 
 

@@ -1,7 +1,7 @@
 """What missions can be asked to do. A command whose fields are exactly a request's body is
 that body (the HTTP layer adds nothing); the others carry the path's ids, the acting party
-(from the `Alize-Party` header) and the body as a field of its own. The request bodies check
-types and limits only; the rules are the domain's."""
+(from the caller's verified token: its `partner_id` or `firm_id` claim) and the body as a field
+of its own. The request bodies check types and limits only; the rules are the domain's."""
 
 from __future__ import annotations
 
