@@ -130,11 +130,13 @@ PERSONAL = "<personal data>"
 
 
 def _fingerprinted(value: Any) -> Any:
+    if isinstance(value, PersonalData):
+        return PERSONAL
     if isinstance(value, BaseModel):
         personal: frozenset[str] = getattr(type(value), "PERSONAL_FIELDS", frozenset())
         return {
             name: PERSONAL
-            if (isinstance(value, PersonalData) or name in personal) and getattr(value, name) is not None
+            if name in personal and getattr(value, name) is not None
             else _fingerprinted(getattr(value, name))
             for name in sorted(value.model_fields_set)
         }
