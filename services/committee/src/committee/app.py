@@ -39,6 +39,7 @@ COMMANDS = CommandBus(
         c.EraseMember: members.erase_member,
         c.DeclareConflict: members.declare_conflict,
         c.PlanSession: sessions.plan_session,
+        c.CastBallot: sessions.cast_ballot,
         c.RecordDecisions: sessions.record_decisions,
         c.SetFund: funds.set_fund,
         c.AddPartner: partners.add_partner,
@@ -72,6 +73,10 @@ ACCESS = AccessPolicy(
         # A member sees the sessions it sits in, and their agenda.
         "GET /sessions/{session_id}": allow(SESSION, staff=T, member=OWN, national=T),
         "GET /sessions/{session_id}/agenda": allow(SESSION, staff=T, member=OWN),
+        # A member casts its own ballots (staff names who voted on paper in the decisions) and sees them;
+        # staff sees the session's.
+        "PUT /sessions/{session_id}/ballots/{application_id}": allow(SESSION, member=OWN),
+        "GET /sessions/{session_id}/ballots": allow(SESSION, staff=T, member=OWN),
         "POST /sessions/{session_id}/decisions": allow(SESSION, staff=T),
         "GET /docket": allow(InQuery(), staff=T, national=T),
         "POST /partners": allow(InBody(), staff=T),

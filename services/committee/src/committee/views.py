@@ -13,11 +13,11 @@ from pydantic import BaseModel, Field
 
 from committee.adapters import docket, funds, partners, sessions
 from committee.adapters.docket import ENTRY_COLUMNS
-from committee.domain.commands import CompetenceOffer, ConflictOfInterest
+from committee.domain.commands import Choice, CompetenceOffer, ConflictOfInterest
 from committee.domain.funds import AdvanceFund
 from committee.domain.members import Member, Tie
 from committee.domain.partners import CapacityOffer, Partner, suggest
-from committee.domain.sessions import Held, Session
+from committee.domain.sessions import Ballot, Held, Session
 
 # --- members -------------------------------------------------------------------------
 
@@ -68,13 +68,49 @@ async def session(conn: Conn, session_id: UUID) -> SessionView:
     return session_view(await _session(conn, session_id))
 
 
+class VotersView(BaseModel):
+    application_id: UUID
+    decision: str = Field(description="approved, rejected, deferred or amended.")
+    voters: list[UUID] = Field(description="Who voted for it: the members named and those whose ballot chose it.")
+
+
 class SessionDecided(BaseModel):
     session_id: UUID
     decisions: DecisionCounts
+    votes: list[VotersView]
 
 
 async def the_decisions(_: Conn, held: Held) -> SessionDecided:
-    return SessionDecided(session_id=held.session.id, decisions=held.event.decisions)
+    votes = [
+        VotersView(application_id=d.entry.application_id, decision=d.kind, voters=list(d.voters))
+        for d in held.decisions
+    ]
+    return SessionDecided(session_id=held.session.id, decisions=held.event.decisions, votes=votes)
+
+
+class BallotView(BaseModel):
+    session_id: UUID
+    application_id: UUID
+    member_id: UUID
+    choice: Choice
+    cast_at: datetime
+
+
+async def the_ballot(_: Conn, ballot: Ballot) -> BallotView:
+    return BallotView(**vars(ballot))
+
+
+async def ballots(conn: Conn, session_id: UUID, member_id: UUID | None) -> list[BallotView]:
+    """The session's ballots, or only `member_id`'s."""
+    rows = await conn.fetch(
+        """
+        SELECT session_id, application_id, member_id, choice, cast_at FROM ballots
+        WHERE session_id = $1 AND ($2::uuid IS NULL OR member_id = $2) ORDER BY application_id, cast_at
+        """,
+        session_id,
+        member_id,
+    )
+    return [BallotView.model_validate(dict(r)) for r in rows]
 
 
 # --- the docket ------------------------------------------------------------------------

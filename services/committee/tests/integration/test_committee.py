@@ -187,7 +187,16 @@ async def test_a_session_decides_its_agenda_and_publishes_every_fact(world: Worl
     assert response.status_code == 201, response.text
     assert response.json()["decisions"] == {"approved": 1, "rejected": 1, "deferred": 1, "amended": 0}
     counts = '"decisions":{"approved":1,"rejected":1,"deferred":1,"amended":0}'
-    assert response.text == f'{{"session_id":"{session_id}",{counts}}}'  # the body, byte for byte (keys in order)
+    votes = ",".join(
+        f'{{"application_id":"{application}","decision":"{kind}","voters":{json.dumps(voters, separators=(",", ":"))}}}'
+        for application, kind, voters in [
+            (approved, "approved", members),
+            (rejected, "rejected", members),
+            (deferred, "deferred", members[:2]),
+        ]
+    )
+    # The body, byte for byte (keys in order).
+    assert response.text == f'{{"session_id":"{session_id}",{counts},"votes":[{votes}]}}'
 
     events = await fetch(database_url, "committee", "SELECT type, payload FROM outbox ORDER BY seq")
     assert [e["type"].rsplit(".", 2)[-2] for e in events] == [  # type: ignore[union-attr]
@@ -280,6 +289,89 @@ async def test_refusals_leave_no_event_and_no_row(world: World) -> None:
     )
     assert twice.status_code == 409 and "already approved" in twice.text
     assert await world.footprint() == after_first
+
+
+async def test_members_cast_their_own_ballots_and_the_session_counts_them(
+    world: World, accounts: Accounts, database_url: str
+) -> None:
+    """Each member votes with its own account; staff records the decisions naming no voter, and the
+    ballots make the quorum. A conflicted member can only abstain; ballots are the member's own."""
+    partner_id = await world.partner(days=10)
+    approved, deferred = await world.application(), await world.application()
+    chair, member, tied = [await world.member() for _ in range(3)]
+    assert (await world.client.post(f"/members/{tied}/conflicts", json={"firm_id": FIRM})).status_code == 201
+    session_id = await world.session([chair, member, tied])
+    outsider = await world.member()
+    signed_in = {m: await accounts.member(world.territory, m) for m in (chair, member, tied, outsider)}
+
+    async def cast(who: str, application: UUID, choice: str) -> httpx.Response:
+        url = f"/sessions/{session_id}/ballots/{application}"
+        return await world.client.put(url, json={"choice": choice}, headers=signed_in[who])
+
+    agenda = await world.client.get(f"/sessions/{session_id}/agenda", headers=signed_in[chair])
+    assert {e["application_id"] for e in agenda.json()} == {str(approved), str(deferred)}
+    assert (await cast(chair, approved, "reject")).json()["choice"] == "reject"
+    for who, application, choice in [
+        (chair, approved, "approve"),  # changed its mind: the ballot is replaced
+        (member, approved, "approve"),
+        (tied, approved, "abstain"),
+        (chair, deferred, "defer"),
+        (member, deferred, "defer"),
+    ]:
+        response = await cast(who, application, choice)
+        assert response.status_code == 200, response.text
+    refusals = [
+        (await cast(tied, approved, "approve"), 422, "they can only abstain"),
+        (await cast(outsider, approved, "approve"), 403, "Your roles do not allow this"),
+        (await cast(chair, uuid4(), "approve"), 404, "not on the agenda"),
+        (await world.client.put(f"/sessions/{session_id}/ballots/{approved}", json={"choice": "approve"}), 403, ""),
+    ]
+    for response, status, message in refusals:
+        assert (response.status_code, message in response.text) == (status, True), response.text
+
+    own = (await world.client.get(f"/sessions/{session_id}/ballots", headers=signed_in[member])).json()
+    assert {(b["application_id"], b["member_id"], b["choice"]) for b in own} == {
+        (str(approved), member, "approve"),
+        (str(deferred), member, "defer"),
+    }
+    assert len((await world.client.get(f"/sessions/{session_id}/ballots")).json()) == 5  # staff sees them all
+
+    against = await world.decide(
+        session_id, {"application_id": str(deferred), "outcome": "reject", "reason": "Out of scope."}
+    )
+    assert against.status_code == 422 and "favour 'defer' (2 votes) over 'reject' (0)" in against.text
+    paper = await world.decide(
+        session_id, {"application_id": str(deferred), "outcome": "reject", "reason": "No.", "voters": [chair]}
+    )
+    assert paper.status_code == 422 and f"member {chair} voted 'defer'" in paper.text
+    decided = await world.decide(
+        session_id,
+        {**approve(approved, [], partner_id), "voters": None},
+        {"application_id": str(deferred), "outcome": "defer", "reason": "Forecast missing."},
+    )
+    assert decided.status_code == 201, decided.text
+    assert [(v["decision"], v["voters"]) for v in decided.json()["votes"]] == [
+        ("approved", [chair, member]),
+        ("deferred", [chair, member]),
+    ]
+    recorded = await fetch(
+        database_url,
+        "committee",
+        "SELECT outcome, voters FROM decisions WHERE session_id = $1 ORDER BY id",
+        UUID(session_id),
+    )
+    assert [(r["outcome"], sorted(map(str, r["voters"]))) for r in recorded] == [
+        ("approved", sorted([chair, member])),
+        ("deferred", sorted([chair, member])),
+    ]
+    late = await cast(member, deferred, "approve")
+    assert late.status_code == 409 and "already held" in late.text
+    audited = await fetch(
+        database_url,
+        "committee",
+        "SELECT count(*) AS n FROM audit_log WHERE command = 'CastBallot' AND acting_as LIKE 'committee-member@%'",
+    )
+    assert audited[0]["n"] == 6  # every ballot cast is in the audit, by the member's subject
 
 
 BAD_REQUESTS = [

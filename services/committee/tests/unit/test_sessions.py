@@ -3,15 +3,16 @@ on (counted across one session's decisions), the events raised, and planning a s
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from alize_chassis.errors import NotFound, Rejected
+from alize_chassis.errors import Conflict, Forbidden, NotFound, Rejected
 from committee.domain.commands import Decision
-from committee.domain.docket import Amendment, Approval, Assignment, DocketEntry, Rejection
+from committee.domain.docket import Amendment, Approval, Assignment, Deferral, DocketEntry, Rejection
 from committee.domain.funds import AdvanceFund, CallBudget
 from committee.domain.members import Member, Tie
 from committee.domain.partners import Capacity
@@ -69,7 +70,7 @@ def _session() -> Session:
 
 def _approve(application_id: UUID, days: int, advance: int | None = None) -> Vote:
     partners = (Assignment(PARTNER, "sales", Decimal(days)),) if days else ()
-    return Vote(application_id, Approval(Decimal(days), advance, partners), (A, B))
+    return Vote(application_id, "approve", Approval(Decimal(days), advance, partners), (A, B))
 
 
 def _resources(days: int = 10, advances: int = 1_000_000, fund: int = 1_000_000, capacity: int = 10) -> Resources:
@@ -120,3 +121,76 @@ def test_a_tie_is_to_a_firm_or_to_a_partner() -> None:
     for firm_id, partner_id in ((None, None), ("404833048", PARTNER)):
         with pytest.raises(Rejected, match="exactly one of firm_id or partner_id"):
             Tie(firm_id, partner_id)
+
+
+def test_a_member_votes_on_its_sessions_agenda_and_abstains_where_conflicted() -> None:
+    tied = Member(uuid4(), "indre", firm_conflicts=frozenset({"40483304800006"}))  # a SIRET of the entry's firm
+    session = replace(_session(), member_ids=frozenset({A, B, tied.id}))
+    entry = _entry(uuid4())
+    ballot = session.cast(entry.application_id, entry, MEMBERS[A], "approve", NOW)
+    assert (ballot.session_id, ballot.member_id, ballot.choice, ballot.cast_at) == (session.id, A, "approve", NOW)
+    assert session.cast(entry.application_id, entry, tied, "abstain", NOW).choice == "abstain"
+    with pytest.raises(
+        Rejected, match=r"is conflicted on application .*tied to the firm 404833048\): they can only abstain"
+    ):
+        session.cast(entry.application_id, entry, tied, "reject", NOW)
+    with pytest.raises(Forbidden, match="only the members sitting in session"):
+        session.cast(entry.application_id, entry, Member(uuid4(), "indre"), "approve", NOW)
+    with pytest.raises(NotFound, match="not on the agenda"):
+        session.cast(entry.application_id, None, MEMBERS[A], "approve", NOW)
+    with pytest.raises(NotFound, match="not on the agenda"):  # another territory's: as if it were not there
+        session.cast(entry.application_id, replace(entry, territory="gard-cevennes"), MEMBERS[A], "approve", NOW)
+    for off, state in [({"status": "approved"}, "approved"), ({"eligible": None}, "not screened yet")]:
+        with pytest.raises(Conflict, match=f"not on the agenda of session .*: it is {state}"):
+            session.cast(entry.application_id, replace(entry, **off), MEMBERS[A], "approve", NOW)
+    with pytest.raises(Conflict, match="already held"):
+        replace(session, held_at=NOW).cast(entry.application_id, entry, MEMBERS[A], "approve", NOW)
+
+
+def test_the_members_ballots_are_counted_with_the_voters_staff_names() -> None:
+    c, d, e = (Member(uuid4(), "indre") for _ in range(3))
+    partner_employee = Member(uuid4(), "indre", partner_id=PARTNER)
+    sitting = {**MEMBERS, c.id: c, d.id: d, e.id: e, partner_employee.id: partner_employee}
+    session = replace(_session(), member_ids=frozenset(sitting), quorum=3)
+    entry = _entry(uuid4())
+    approve = replace(_approve(entry.application_id, 2), voters=())
+    defer = Vote(entry.application_id, "defer", Deferral("Forecast missing."))
+
+    # Ballots alone, no one named: those who chose the outcome vote for it; abstentions count for nothing.
+    ballots = {A: "approve", B: "approve", c.id: "approve", d.id: "abstain"}
+    assert session.voters_of(entry, approve, ballots, sitting) == (A, B, c.id)  # type: ignore[arg-type]
+    # Named on paper and by ballot alike: counted once, the named first.
+    named = replace(approve, voters=(e.id, A))
+    assert session.voters_of(entry, named, ballots, sitting) == (e.id, A, B, c.id)  # type: ignore[arg-type]
+    # A member named for what their ballot did not choose (abstaining included) is refused.
+    for voter, cast in [(d.id, "abstain"), (A, "approve")]:
+        with pytest.raises(Rejected, match=f"member {voter} voted '{cast}' on application .*cannot count them"):
+            session.voters_of(entry, replace(defer, voters=(voter,)), ballots, sitting)  # type: ignore[arg-type]
+    # The ballots favour another outcome: the decision is refused, ties go to staff's decision.
+    with pytest.raises(Rejected, match=r"favour 'approve' \(3 votes\) over 'defer' \(1\)"):
+        session.voters_of(entry, replace(defer, voters=(e.id,)), ballots, sitting)  # type: ignore[arg-type]
+    tie = {A: "approve", B: "defer"}
+    assert session.voters_of(entry, defer, tie, sitting) == (B,)  # type: ignore[arg-type]
+    # A ballot of a member conflicted on the decision (the partner it assigns employs them) is not counted.
+    ballots = {A: "approve", B: "approve", partner_employee.id: "approve"}
+    assert session.voters_of(entry, approve, ballots, sitting) == (A, B)  # type: ignore[arg-type]
+
+    # Held: the quorum counts the ballots; below it, refused.
+    held = session.hold(
+        [approve],
+        {entry.application_id: entry},
+        sitting,
+        _resources(),
+        NOW,
+        ballots={entry.application_id: {A: "approve", B: "approve", c.id: "approve"}},
+    )
+    assert held.decisions[0].voters == (A, B, c.id)
+    with pytest.raises(Rejected, match="no quorum .* 2 non-conflicted voters, the quorum is 3"):
+        session.hold(
+            [approve],
+            {entry.application_id: entry},
+            sitting,
+            _resources(),
+            NOW,
+            ballots={entry.application_id: {A: "approve", B: "approve", partner_employee.id: "approve"}},
+        )

@@ -8,7 +8,8 @@ import asyncpg
 from alize_chassis.access import Target
 from alize_chassis.db import Conn
 
-from committee.domain.sessions import Session
+from committee.domain.commands import Choice
+from committee.domain.sessions import Ballot, Session
 
 
 async def add_session(conn: Conn, session: Session) -> None:
@@ -42,6 +43,37 @@ async def session(conn: Conn, session_id: UUID) -> Session | None:
 async def session_for_update(conn: asyncpg.Connection, session_id: UUID) -> Session | None:
     """The session, locked: one holding of it at a time."""
     return await _session(conn, session_id, "FOR UPDATE")
+
+
+async def session_for_share(conn: asyncpg.Connection, session_id: UUID) -> Session | None:
+    """The session, locked against its holding (not against other ballots): a ballot cast while the
+    session is held waits for it, then finds it held."""
+    return await _session(conn, session_id, "FOR SHARE")
+
+
+async def save_ballot(conn: Conn, ballot: Ballot) -> None:
+    """The member's ballot on the item, replacing the one they cast before."""
+    await conn.execute(
+        """
+        INSERT INTO ballots (session_id, application_id, member_id, choice, cast_at) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (session_id, application_id, member_id) DO UPDATE SET choice = $4, cast_at = $5
+        """,
+        ballot.session_id,
+        ballot.application_id,
+        ballot.member_id,
+        ballot.choice,
+        ballot.cast_at,
+    )
+
+
+async def ballots(conn: Conn, session_id: UUID) -> dict[UUID, dict[UUID, Choice]]:
+    """The session's ballots, by application then member."""
+    cast: dict[UUID, dict[UUID, Choice]] = {}
+    for row in await conn.fetch(
+        "SELECT application_id, member_id, choice FROM ballots WHERE session_id = $1", session_id
+    ):
+        cast.setdefault(row["application_id"], {})[row["member_id"]] = row["choice"]
+    return cast
 
 
 async def save_held(conn: Conn, session: Session) -> None:

@@ -78,9 +78,12 @@ class Decision(Strict):
     outcome: Literal["approve", "reject", "defer", "amend"] = Field(
         description="amend: more skill days for an approved project (partners: the additional days)."
     )
-    voters: Members = Field(
-        description="Members who voted, enough for the quorum: a conflicted member must not vote (the session's "
-        "decisions are refused, 422, if one does)."
+    voters: Members | None = Field(
+        default=None,
+        description="Members who voted for this outcome without a ballot of their own (on paper, in the room). "
+        "The members' ballots for it (PUT /sessions/{session_id}/ballots/{application_id}) are counted with them; "
+        "together they make the quorum. Refused (422): a conflicted member named, a member named whose ballot "
+        "chose otherwise, or ballots favouring another outcome.",
     )
     skill_days: HalfDays | None = Field(default=None, description="approve: skill days contracted.")
     partners: list[PartnerDays] = Field(
@@ -104,6 +107,24 @@ class RecordDecisions(Command):
 
     session_id: UUID
     decisions: Decisions
+
+
+Choice = Literal["approve", "reject", "defer", "abstain"]
+
+
+class BallotChoice(Strict):
+    choice: Choice = Field(
+        description="The member's vote on this item; a member conflicted on its firm can only abstain."
+    )
+
+
+class CastBallot(Command):
+    """A member's own vote on an item of a session's agenda (the member: the caller's account)."""
+
+    session_id: UUID
+    application_id: UUID
+    member_id: UUID
+    choice: Choice
 
 
 # --- the revolving fund of advances ----------------------------------------------------

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from uuid import UUID
 
-from alize_chassis.errors import Conflict, NotFound, Rejected
+from alize_chassis.errors import Conflict, Forbidden, NotFound, Rejected
 from alize_contracts import Event
 from alize_contracts.events import CommitteeSessionHeld, DecisionCounts
 
-from committee.domain.commands import Decision
+from committee.domain.commands import Choice, Decision
 from committee.domain.docket import (
+    DECIDABLE,
     Amendment,
     Approval,
     Assignment,
@@ -32,14 +33,19 @@ from committee.domain.partners import Capacity
 
 @dataclass(frozen=True)
 class Vote:
+    """One decision as staff records it: `voters` are those it names (who voted on paper or in the
+    room); the members' own ballots for the same choice are counted with them when the session is held."""
+
     application_id: UUID
+    choice: str
     outcome: Outcome
-    voters: tuple[UUID, ...]
+    voters: tuple[UUID, ...] = ()
 
     @classmethod
     def of(cls, decision: Decision) -> Vote:
         """A decision as asked: which fields go with which outcome is checked here."""
-        return cls(decision.application_id, _outcome(decision), tuple(decision.voters))
+        voters = tuple(dict.fromkeys(decision.voters or ()))
+        return cls(decision.application_id, decision.outcome, _outcome(decision), voters)
 
     @classmethod
     def all_of(cls, decisions: Sequence[Decision]) -> list[Vote]:
@@ -133,6 +139,20 @@ class Resources:
         return replace(self, budgets=budgets, fund=fund, capacities=capacities)
 
 
+# --- ballots ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """A member's own vote on one item of a session's agenda, cast (and changed) until the session is held."""
+
+    session_id: UUID
+    application_id: UUID
+    member_id: UUID
+    choice: Choice
+    cast_at: datetime
+
+
 # --- sessions ---------------------------------------------------------------------------
 
 
@@ -190,6 +210,57 @@ class Session:
         if self.held_at is not None:
             raise Conflict(f"session {self.id} was already held: its decisions are recorded")
 
+    def cast(
+        self, application_id: UUID, entry: DocketEntry | None, member: Member | None, choice: Choice, at: datetime
+    ) -> Ballot:
+        """`member`'s ballot on `entry` (None: not on the docket), an item of this session's agenda; a member
+        conflicted on the item's firm can only abstain (on a partner assigned by the decision, their ballot is
+        not counted: see `voters_of`)."""
+        self.check_open()
+        if member is None or member.id not in self.member_ids:
+            raise Forbidden(f"only the members sitting in session {self.id} vote in it")
+        if entry is None or entry.territory != self.territory:
+            raise NotFound(f"application {application_id} is not on the agenda of session {self.id}")
+        off_agenda = f"application {application_id} is not on the agenda of session {self.id}"
+        if entry.status not in DECIDABLE:
+            raise Conflict(f"{off_agenda}: it is {entry.status}")
+        if not entry.eligible:
+            raise Conflict(f"{off_agenda}: it is {'not screened yet' if entry.eligible is None else 'ineligible'}")
+        if choice != "abstain" and (reason := member.conflict_with(entry.firm_id, ())):
+            raise Rejected(
+                f"member {member.id} is conflicted on application {application_id} ({reason}): they can only abstain"
+            )
+        return Ballot(self.id, application_id, member.id, choice, at)
+
+    def voters_of(
+        self, entry: DocketEntry, vote: Vote, ballots: Mapping[UUID, Choice], members: Mapping[UUID, Member]
+    ) -> tuple[UUID, ...]:
+        """Who voted for `vote` on `entry`: those it names and the members whose ballot (`ballots`: by
+        member) chose it. Refused when a named voter's ballot chose otherwise or when the ballots favour
+        another choice; the ballot of a member conflicted on the decision is not counted (they abstain)."""
+        assigned = (
+            [a.partner_id for a in vote.outcome.partners] if isinstance(vote.outcome, Approval | Amendment) else []
+        )
+        for voter in vote.voters:
+            if (cast := ballots.get(voter, vote.choice)) != vote.choice:
+                raise Rejected(
+                    f"member {voter} voted '{cast}' on application {entry.application_id}: "
+                    f"the decision cannot count them for '{vote.choice}'"
+                )
+        counted = {
+            member: choice
+            for member, choice in ballots.items()
+            if choice != "abstain" and member in members and not members[member].conflict_with(entry.firm_id, assigned)
+        }
+        voters = tuple(dict.fromkeys([*vote.voters, *(m for m, c in counted.items() if c == vote.choice)]))
+        others = Counter(c for c in counted.values() if c != vote.choice)
+        if others and (leading := others.most_common(1)[0])[1] > len(voters):
+            raise Rejected(
+                f"the ballots on application {entry.application_id} favour '{leading[0]}' ({leading[1]} votes) "
+                f"over '{vote.choice}' ({len(voters)})"
+            )
+        return voters
+
     def check_vote(
         self, entry: DocketEntry, outcome: Outcome, voters: Sequence[UUID], members: Mapping[UUID, Member]
     ) -> None:
@@ -218,10 +289,12 @@ class Session:
         resources: Resources,
         at: datetime,
         decided_by: str | None = None,
+        ballots: Mapping[UUID, Mapping[UUID, Choice]] | None = None,
     ) -> Held:
         """Every vote decided, in order, or none: the first refusal is raised. `docket`: the
         entries voted on (an entry missing is not on the docket); `members`: the session's; `decided_by`:
-        who recorded the decisions (the opaque subject the events carry)."""
+        who recorded the decisions (the opaque subject the events carry); `ballots`: the members' own, by
+        application then member."""
         self.check_open()
         if len({v.application_id for v in votes}) != len(votes):
             raise Rejected("an application appears twice in the session's decisions")
@@ -231,11 +304,12 @@ class Session:
             if entry is None:
                 raise NotFound(f"application {vote.application_id} is not on the committee's docket")
             entry.check_decidable(self.territory, vote.outcome)
-            self.check_vote(entry, vote.outcome, vote.voters, members)
+            voters = self.voters_of(entry, vote, (ballots or {}).get(vote.application_id, {}), members)
+            self.check_vote(entry, vote.outcome, voters, members)
             decided = entry.decide(vote.outcome, at)
             resources = resources.draw(entry, vote.outcome)
             events = tuple(decided.decision_events(vote.outcome, self.id, at, decided_by))
-            decisions.append(Decided(decided, vote.outcome, vote.voters, at, events))
+            decisions.append(Decided(decided, vote.outcome, voters, at, events))
         counted = Counter(d.kind for d in decisions)
         held = replace(self, held_at=at)
         event = CommitteeSessionHeld(

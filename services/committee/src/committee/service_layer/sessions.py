@@ -10,8 +10,8 @@ from alize_chassis.errors import NotFound
 from alize_chassis.unit_of_work import UnitOfWork
 
 from committee.adapters import docket, funds, members, partners, sessions
-from committee.domain.commands import PlanSession, RecordDecisions
-from committee.domain.sessions import Held, Resources, Session, Vote, needs
+from committee.domain.commands import CastBallot, PlanSession, RecordDecisions
+from committee.domain.sessions import Ballot, Held, Resources, Session, Vote, needs
 from committee.service_layer import now
 
 
@@ -20,6 +20,19 @@ async def plan_session(uow: UnitOfWork, command: PlanSession) -> Session:
     session = Session.plan(uuid4(), command.territory, command.held_on, command.quorum, command.member_ids, found)
     await sessions.add_session(uow.conn, session)
     return session
+
+
+async def cast_ballot(uow: UnitOfWork, command: CastBallot) -> Ballot:
+    """A member's ballot on an item of the session's agenda: cast again, it replaces the one before."""
+    journey.tag(command.application_id)
+    session = await sessions.session_for_share(uow.conn, command.session_id)
+    if session is None:
+        raise NotFound(f"no committee session {command.session_id}")
+    entry = await docket.entry(uow.conn, command.application_id)
+    member = (await members.members(uow.conn, [command.member_id])).get(command.member_id)
+    ballot = session.cast(command.application_id, entry, member, command.choice, now())
+    await sessions.save_ballot(uow.conn, ballot)
+    return ballot
 
 
 async def record_decisions(uow: UnitOfWork, command: RecordDecisions) -> Held:
@@ -40,7 +53,8 @@ async def record_decisions(uow: UnitOfWork, command: RecordDecisions) -> Held:
         capacities=await partners.capacities(uow.conn, wanted.capacities, session.held_on.year),
     )
     sitting = await members.members(uow.conn, session.member_ids)
-    held = session.hold(votes, entries, sitting, resources, now(), decided_by=uow.actor_id)
+    cast = await sessions.ballots(uow.conn, session.id)
+    held = session.hold(votes, entries, sitting, resources, now(), decided_by=uow.actor_id, ballots=cast)
     await docket.save_decisions(uow.conn, held.decisions, held.session)
     for decision in held.decisions:  # each decision's events in its application's journey
         with uow.journey("committee decide", journeys[decision.entry.application_id]):

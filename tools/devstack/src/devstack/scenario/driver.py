@@ -154,25 +154,40 @@ async def apply(http: httpx.AsyncClient, urls: Mapping[str, str], network: Netwo
     return application_id
 
 
-def decision_for(case: Case, application_id: str, network: Network) -> dict[str, Any]:
-    voters = network.members[:2]  # the conflicted third member abstains
+def decision_for(case: Case, application_id: str, network: Network, *, name_voters: bool = True) -> dict[str, Any]:
+    """The case's decision as staff records it; `name_voters`: staff names the two members who voted for it
+    (on paper), else their own ballots are counted (see `hold_session`)."""
+    decision: dict[str, Any] = {"application_id": application_id, "outcome": case.decision}
+    if name_voters:
+        decision["voters"] = network.members[:2]  # the conflicted third member abstains
     if case.decision == "approve":
         partners = [{"partner_id": network.partner_id, "competence": case.skills[0], "days": case.skill_days}]
-        return {
-            "application_id": application_id,
-            "outcome": "approve",
-            "voters": voters,
+        return decision | {
             "skill_days": case.skill_days,
             "advance_amount_cents": case.advance_cents,
             "partners": partners if case.skill_days and case.programme == "skill_sponsorship" else [],
         }
-    return {"application_id": application_id, "outcome": case.decision, "voters": voters, "reason": case.reason}
+    return decision | {"reason": case.reason}
+
+
+async def cast_ballots(
+    http: httpx.AsyncClient, urls: Mapping[str, str], network: Network, session_id: str, decided: list[tuple[Case, str]]
+) -> None:
+    """Each member votes with its own account: the first two for each case's decision, the third (conflicted
+    on one of the firms) abstains."""
+    for member_id in network.members:
+        member = await network.accounts.member(network.territory, member_id)
+        for case, application_id in decided:
+            choice = "abstain" if member_id == network.members[2] else case.decision
+            url = f"{urls['committee']}/sessions/{session_id}/ballots/{application_id}"
+            _ok(await http.put(url, json={"choice": choice}, headers=member))
 
 
 async def hold_session(
     http: httpx.AsyncClient, urls: Mapping[str, str], network: Network, decided: list[tuple[Case, str]]
 ) -> str:
-    """Plan a session, wait for its agenda to show every eligible application, decide them all at once."""
+    """Plan a session, wait for its agenda to show every eligible application, let its members cast their
+    ballots, record the decisions they make all at once."""
     session_id: str = _ok(
         await http.post(
             f"{urls['committee']}/sessions",
@@ -191,12 +206,9 @@ async def hold_session(
         60,
         waiting_for=f"the agenda of {network.territory} to list its eligible applications",
     )
-    _ok(
-        await http.post(
-            f"{urls['committee']}/sessions/{session_id}/decisions",
-            json={"decisions": [decision_for(case, application_id, network) for case, application_id in decided]},
-        )
-    )
+    await cast_ballots(http, urls, network, session_id, decided)
+    decisions = [decision_for(case, application_id, network, name_voters=False) for case, application_id in decided]
+    _ok(await http.post(f"{urls['committee']}/sessions/{session_id}/decisions", json={"decisions": decisions}))
     return session_id
 
 
