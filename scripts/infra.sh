@@ -33,7 +33,9 @@
 # SASL_PLAINTEXT with SCRAM-SHA-512, one principal per service (alize-intake,
 # alize-committee, alize-missions, alize-metrics) plus alize-admin (the super
 # user: provisioning and the tests' own clients), and the StandardAuthorizer
-# refuses whatever the ACLs do not allow (allow.everyone.if.no.acl.found=false).
+# refuses whatever the ACLs do not allow (allow.everyone.if.no.acl.found=false);
+# the controller listener takes only the broker's own principal. Its configuration
+# is compose's too: deploy/kafka/broker-properties.sh.
 # Passwords are random, made once, in .local/credentials/<admin|service>/kafka.password
 # (mode 0600); `up` runs alize-kafka-provision (topics and ACLs, alize_chassis.kafka_acls).
 # A broker formatted without these users (an older, unsecured one) is wiped and
@@ -335,35 +337,10 @@ start_kafka() {
     return
   fi
   mkdir -p "$STATE/kafka/data"
-  (umask 077 && cat > "$cfg") <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
-# Clients authenticate with SCRAM-SHA-512; the controller listener stays on loopback.
-listeners=SASL_PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=SASL_PLAINTEXT://127.0.0.1:$KAFKA_PORT
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=SASL_PLAINTEXT
-sasl.enabled.mechanisms=SCRAM-SHA-512
-sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
-listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="alize-admin" password="$(kafka_password admin)";
-# Only what alize_chassis.kafka_acls grants (alize-kafka-provision): nothing without an ACL.
-authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
-allow.everyone.if.no.acl.found=false
-# ANONYMOUS: the broker's own requests to its controller, on the loopback PLAINTEXT controller listener.
-super.users=User:alize-admin;User:ANONYMOUS
-log.dirs=$STATE/kafka/data
-num.partitions=3
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
-# Topics are created by their owner or by alize-kafka-provision, never by a stray read or write.
-auto.create.topics.enable=false
-# Events are kept forever (replay, lineage, late subscribers): topics default to no time limit.
-log.retention.ms=-1
-PROPS
+  # shellcheck source=../deploy/kafka/broker-properties.sh
+  . "$ROOT/deploy/kafka/broker-properties.sh"
+  (umask 077 && broker_properties "127.0.0.1:$KAFKA_PORT" "127.0.0.1:$KAFKA_PORT" "127.0.0.1:$CONTROLLER_PORT" \
+    "$STATE/kafka/data" "$(kafka_password admin)" > "$cfg")
   cat > "$STATE/kafka/log4j.properties" <<PROPS
 log4j.rootLogger=WARN, file
 log4j.appender.file=org.apache.log4j.FileAppender

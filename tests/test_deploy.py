@@ -73,28 +73,45 @@ def test_the_collector_and_jaeger_healthchecks_ask_their_health_endpoints() -> N
 
 
 BROKER_SCRIPTS = [REPO_ROOT / "scripts" / "infra.sh", REPO_ROOT / "deploy" / "kafka" / "start-broker.sh"]
-"""The local broker's and compose's broker's configuration."""
+"""The local broker's and compose's broker's start."""
+BROKER_PROPERTIES = REPO_ROOT / "deploy" / "kafka" / "broker-properties.sh"
+"""The configuration both write (`broker_properties`)."""
+
+
+def _broker_properties() -> dict[str, str]:
+    return dict(re.findall(r"^([a-z.]+)=(.*)$", BROKER_PROPERTIES.read_text(), re.M))
+
+
+def test_both_brokers_are_configured_by_one_file() -> None:
+    assert COMPOSE["services"]["kafka"]["entrypoint"][-1] == "/opt/alize/start-broker.sh"
+    assert "./deploy/kafka:/opt/alize:ro" in COMPOSE["services"]["kafka"]["volumes"]
+    for script in BROKER_SCRIPTS:
+        text = script.read_text()
+        assert re.search(r"^\s*\. \S*broker-properties\.sh\"?$", text, re.M), script
+        assert re.search(r"^\s*\(?(umask 077 && )?broker_properties ", text, re.M), script
+        assert "process.roles=" not in text, f"{script} writes a configuration of its own"
 
 
 def test_the_broker_keeps_events_forever() -> None:
-    assert COMPOSE["services"]["kafka"]["entrypoint"][-1] == "/opt/alize/start-broker.sh"
-    for script in BROKER_SCRIPTS:
-        assert re.search(r"^log\.retention\.ms=-1$", script.read_text(), re.M), script
+    assert _broker_properties()["log.retention.ms"] == "-1"
 
 
 def test_both_brokers_are_locked_down_with_scram_and_acls() -> None:
+    properties = _broker_properties()
+    assert properties["allow.everyone.if.no.acl.found"] == "false"
+    assert properties["authorizer.class.name"] == "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+    assert properties["sasl.enabled.mechanisms"] == "SCRAM-SHA-512"
+    assert properties["super.users"] == "User:alize-admin;User:alize-controller"  # never ANONYMOUS
+    assert properties["auto.create.topics.enable"] == "false"
+    # Clients get one listener, SASL; the controller's (on loopback) authenticates too.
+    listeners = dict(re.findall(r"(\w+)://([^,\s]*)", properties["listeners"]))
+    assert set(listeners) == {"SASL_PLAINTEXT", "CONTROLLER"}
+    assert listeners["CONTROLLER"] == "$controller"
+    assert "PLAINTEXT" not in properties["listener.security.protocol.map"].replace("SASL_PLAINTEXT", "")
     for script in BROKER_SCRIPTS:
         text = script.read_text()
-        properties = dict(re.findall(r"^([a-z.]+)=(.*)$", text, re.M))
-        assert properties["allow.everyone.if.no.acl.found"] == "false", script
-        assert properties["authorizer.class.name"] == "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
-        assert properties["sasl.enabled.mechanisms"] == "SCRAM-SHA-512", script
-        assert properties["super.users"].split(";")[0] == "User:alize-admin", script
-        assert properties["auto.create.topics.enable"] == "false", script
-        # Clients get one listener, SASL; only the controller's (on loopback) is PLAINTEXT.
-        listeners = dict(re.findall(r"(\w+)://([^,\s]*)", properties["listeners"]))
-        assert set(listeners) == {"SASL_PLAINTEXT", "CONTROLLER"}, script
-        assert re.match(r"(127\.0\.0\.1|localhost):", listeners["CONTROLLER"]), script
+        call = re.search(r"broker_properties (\S+) (\S+) (\S+)", text)
+        assert call and re.match(r'"?(127\.0\.0\.1|localhost):', call.group(3)), f"{script}: controller off loopback"
         principals = re.search(r"PRINCIPALS=\(([^)]*)\)", text)
         assert principals and principals.group(1).split() == ["admin", *SERVICES], script
         assert '--add-scram "SCRAM-SHA-512=[name=alize-$who' in text, script

@@ -12,17 +12,23 @@ from uuid import UUID, uuid4
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.conn import create_conn
 from aiokafka.errors import (
     GroupAuthorizationFailedError,
     KafkaConnectionError,
+    SaslAuthenticationFailed,
     TopicAuthorizationFailedError,
+    UnsupportedSaslMechanismError,
 )
+from aiokafka.protocol.admin import DescribeConfigsRequest
 from alize_chassis import kafka_acls
 from alize_chassis.kafka_client import KafkaClientSettings, kafka_client_args
 from alize_chassis.wire import to_kafka
 from alize_contracts import JobDeclared, Jobs, topics
 from devstack.infra import Infra
 from devstack.testing import read_topic, unavailable
+
+BROKER_RESOURCE = 4  # DescribeConfigs' resource type for a broker
 
 
 def _as(infrastructure: Infra, service: str) -> KafkaClientSettings:
@@ -106,6 +112,25 @@ async def test_an_unauthenticated_client_or_a_wrong_password_is_refused(secured:
                 await producer.start()
         finally:
             await producer.stop()
+
+
+async def test_the_controller_listener_answers_no_one_but_the_broker(secured: Infra) -> None:
+    """The KRaft controller's listener (scripts/infra.sh: the client port + 1, on loopback) takes only the
+    broker's own principal: an anonymous connection asking it for the broker's configuration (a request
+    controllers answer, KIP-919) is closed; a service's credentials are refused (SCRAM is not offered there,
+    and PLAIN knows only the broker's own principal)."""
+    host, port = secured.kafka_bootstrap_servers.rsplit(":", 1)
+    service = kafka_client_args(_as(secured, "missions"))
+    sasl = {k: v for k, v in service.items() if k.startswith("sasl_") or k == "security_protocol"}
+    refused = (KafkaConnectionError, UnsupportedSaslMechanismError, SaslAuthenticationFailed)
+    for credentials in ({}, sasl, {**sasl, "sasl_mechanism": "PLAIN"}):
+        connection = None
+        with pytest.raises(refused) as raised:
+            connection = await create_conn(host, int(port) + 1, request_timeout_ms=5000, **credentials)
+            await connection.send(DescribeConfigsRequest([(BROKER_RESOURCE, "1", None)]))
+        if connection is not None:
+            connection.close()
+        assert credentials or raised.type is KafkaConnectionError
 
 
 @pytest.mark.parametrize("service", ["intake", "committee", "missions", "metrics"])
