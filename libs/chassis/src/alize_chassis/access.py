@@ -205,10 +205,10 @@ class Rule:
     allow: Mapping[Role, Scope]
     public: bool = False
     """Anyone, signed in or not (what the network publishes: open calls, eligibility rules)."""
-    public_when: Callable[[Request, Target], bool] | None = None
+    public_when: Callable[[Request, Target], Awaitable[bool]] | None = None
     """Anyone too when this says the target is public (a territory's figures, published by its choice)."""
 
-    def with_public(self, when: Callable[[Request, Target], bool]) -> Rule:
+    def with_public(self, when: Callable[[Request, Target], Awaitable[bool]]) -> Rule:
         return Rule(self.target, self.allow, self.public, when)
 
 
@@ -311,7 +311,7 @@ async def authorize(request: Request) -> Access:
     if not candidates and rule.public_when is None:
         raise NotAllowed()
     target = await rule.target.target(request)
-    if rule.public_when is not None and rule.public_when(request, target):
+    if rule.public_when is not None and await rule.public_when(request, target):
         return Access(principal, target)
     if principal is None:
         raise Unauthenticated("This service needs a bearer token (OpenID Connect).", error=None)

@@ -4,14 +4,14 @@ It consumes every contract topic and applies to each event the read models that
 `PROJECTIONS` lists for its type (metrics/projections.py; the replay applies the
 same table)."""
 
-from alize_chassis.access import PUBLIC, AccessPolicy, InPath, InQuery, Nowhere, Resolver, Rule, Scope, Target, allow
+from alize_chassis.access import PUBLIC, AccessPolicy, InPath, InQuery, Nowhere, Resolver, Rule, Scope, allow
 from alize_chassis.inbox import Handlers
 from alize_chassis.limits import RateLimit
 from alize_chassis.service import Subscription, create_service_app
 from alize_contracts import topics
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
-from metrics import MIGRATIONS, dashboard, reports
+from metrics import MIGRATIONS, dashboard, publication, reports
 from metrics.active_schema import ActiveSchema
 from metrics.entrypoints import router
 from metrics.projections import PROJECTIONS
@@ -22,14 +22,9 @@ READERS = {"staff": T, "funder": T, "national": T}
 """The figures of a territory: its network's staff, its funders and the national coordinator."""
 
 
-def _published(request: Request, target: Target) -> bool:
-    """A territory that chose to publish its aggregate figures (`PUBLIC_TERRITORIES`)."""
-    return target.territory in request.app.state.runtime.settings.published
-
-
 def figures(target: Resolver) -> Rule:
     """Aggregate figures of a territory: its readers, and anyone once the territory publishes them."""
-    return allow(target, **READERS).with_public(_published)
+    return allow(target, **READERS).with_public(publication.published)
 
 
 ACCESS = AccessPolicy(
@@ -43,6 +38,8 @@ ACCESS = AccessPolicy(
         "GET /dashboard": allow(Nowhere(), national=T),
         "GET /dashboard/{territory}": figures(InPath()),
         "GET /reports/{scope}/{year}": figures(InPath("scope", everywhere="national")),
+        "PUT /territories/{territory}/publication": allow(InPath(), staff=T),
+        "GET /territories/{territory}/publication": allow(InPath(), **READERS),
     }
 )
 """Who may call each route (alize_chassis.access): every route has its rule."""
@@ -55,8 +52,9 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
         settings,
         title="Alize metrics",
         migrations_dir=MIGRATIONS,
-        routers=[router, dashboard.router, reports.router],
+        routers=[router, dashboard.router, reports.router, publication.router],
         access=ACCESS,
+        commands=publication.COMMANDS,
         subscription=Subscription(
             topics=list(topics.ALL), handlers=Handlers.of(PROJECTIONS), schema_provider=active.current
         ),

@@ -117,11 +117,27 @@ async def _pdfs_and_health(client: httpx.AsyncClient) -> None:
 async def test_a_territory_may_publish_its_figures_never_its_lineage(
     service_settings: SettingsFor, accounts: Accounts, isolation_id: str
 ) -> None:
+    """Its staff decides (audited); anyone may then read its figures, dashboard page and report, signed in or
+    not; never its lineage, never another territory's figures; and it may stop."""
     published, private = f"open-{isolation_id}", f"closed-{isolation_id}"
-    settings = MetricsSettings(**service_settings("metrics"), public_territories=f"{published}, elsewhere")  # type: ignore[arg-type]
-    elsewhere = await accounts.funder(f"elsewhere-{isolation_id}")
-    async with running(create_app(settings)) as anonymous:
-        for path in (f"/metrics/territories/{published}", f"/dashboard/{published}", f"/reports/{published}/2026"):
+    staff, elsewhere = await accounts.staff(published), await accounts.funder(f"elsewhere-{isolation_id}")
+    figures = (f"/metrics/territories/{published}", f"/dashboard/{published}", f"/reports/{published}/2026")
+    async with running(create_app(MetricsSettings(**service_settings("metrics")))) as anonymous:  # type: ignore[arg-type]
+        url = f"/territories/{published}/publication"
+        assert (await anonymous.get(url, headers=staff)).json() == {
+            "territory": published,
+            "public": False,
+            "changed_at": None,
+        }
+        for path in figures:
+            assert (await anonymous.get(path)).status_code == 401, path
+        refused = await anonymous.put(url, json={"public": True}, headers=elsewhere)
+        assert refused.status_code == 403  # a funder, of another territory: neither may decide
+        other = await anonymous.put(f"/territories/{private}/publication", json={"public": True}, headers=staff)
+        assert other.status_code == 403  # staff decides for its own territory only
+        chosen = await anonymous.put(url, json={"public": True}, headers=staff)
+        assert chosen.status_code == 200 and chosen.json()["public"] is True, chosen.text
+        for path in figures:
             # Served to anyone (404: no figures yet for this fresh territory), signed in or not.
             assert (await anonymous.get(path)).status_code == 404, path
             assert (await anonymous.get(path, headers=elsewhere)).status_code == 404, path
@@ -130,3 +146,8 @@ async def test_a_territory_may_publish_its_figures_never_its_lineage(
         lineage = await anonymous.get("/lineage/firms_supported", params={"territory": published})
         assert lineage.status_code == 401
         assert (await anonymous.get("/reports/national/2026")).status_code == 401
+        assert (await anonymous.put(url, json={"public": False}, headers=staff)).json()["public"] is False
+        for path in figures:
+            assert (await anonymous.get(path)).status_code == 401, path
+        audit = (await anonymous.get("/audit", params={"territory": published}, headers=staff)).json()
+        assert [e["command"] for e in audit] == ["SetPublication", "SetPublication"]
