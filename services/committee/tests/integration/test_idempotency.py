@@ -23,6 +23,7 @@ ROUTES = {
     "POST /members/{member_id}/conflicts",
     "POST /sessions",
     "POST /sessions/{session_id}/decisions",
+    "PUT /sessions/{session_id}/ballots/{application_id}",
     "PUT /territories/{territory}/advance-fund",
     "POST /partners",
     "POST /partners/{partner_id}/competences",
@@ -138,7 +139,12 @@ async def test_members_partners_and_funds(client: httpx.AsyncClient, database_ur
 
 
 async def test_sessions_and_their_decisions(
-    client: httpx.AsyncClient, infrastructure: Infra, database_url: str, territory: str, intake: Any
+    client: httpx.AsyncClient,
+    accounts: Accounts,
+    infrastructure: Infra,
+    database_url: str,
+    territory: str,
+    intake: Any,
 ) -> None:
     call_id, applications = uuid4(), [uuid4(), uuid4()]
     events = [intake.call_opened(territory, call_id)]
@@ -164,6 +170,19 @@ async def test_sessions_and_their_decisions(
         lambda r: sum(e["eligible"] is not None for e in r.json()) == len(applications),
     )
     await eventually(lambda: client.get(f"/sessions/{session_id}/agenda"), lambda r: len(r.json()) == len(applications))
+
+    ballot = f"/sessions/{session_id}/ballots/{applications[1]}"
+    await assert_retry_safe(
+        client,
+        database_url,
+        SCHEMA,
+        "PUT",
+        ballot,
+        {"choice": "reject"},
+        other=(ballot, {"choice": "defer"}),
+        ignore=IGNORE,
+        headers=await accounts.member(territory, members[0]),  # a member casts its own
+    )
 
     def reject(application_id: Any) -> dict[str, Any]:
         return {
