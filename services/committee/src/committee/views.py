@@ -77,7 +77,7 @@ class VotersView(BaseModel):
 class SessionDecided(BaseModel):
     session_id: UUID
     decisions: DecisionCounts
-    votes: list[VotersView]
+    votes: list[VotersView] = Field(default_factory=list)  # absent from answers stored before it was added
 
 
 async def the_decisions(_: Conn, held: Held) -> SessionDecided:

@@ -185,6 +185,12 @@ def test_the_members_ballots_are_counted_with_the_voters_staff_names() -> None:
         ballots={entry.application_id: {A: "approve", B: "approve", c.id: "approve"}},
     )
     assert held.decisions[0].voters == (A, B, c.id)
+    # An amendment (of a project approved meanwhile) counts no ballot: those were cast on the agenda's item.
+    amend = Vote(entry.application_id, "amend", Amendment((Assignment(PARTNER, "sales", Decimal(1)),)), (A, B, c.id))
+    approved = replace(entry, status="approved")
+    stale = {entry.application_id: {A: "approve", d.id: "approve", e.id: "reject"}}
+    held = session.hold([amend], {entry.application_id: approved}, sitting, _resources(), NOW, ballots=stale)
+    assert held.decisions[0].voters == (A, B, c.id)
     with pytest.raises(Rejected, match="no quorum .* 2 non-conflicted voters, the quorum is 3"):
         session.hold(
             [approve],

@@ -304,7 +304,9 @@ class Session:
             if entry is None:
                 raise NotFound(f"application {vote.application_id} is not on the committee's docket")
             entry.check_decidable(self.territory, vote.outcome)
-            voters = self.voters_of(entry, vote, (ballots or {}).get(vote.application_id, {}), members)
+            # Ballots are cast on the agenda's items; an amendment (of an approved project) has none.
+            cast = {} if isinstance(vote.outcome, Amendment) else (ballots or {}).get(vote.application_id, {})
+            voters = self.voters_of(entry, vote, cast, members)
             self.check_vote(entry, vote.outcome, voters, members)
             decided = entry.decide(vote.outcome, at)
             resources = resources.draw(entry, vote.outcome)
