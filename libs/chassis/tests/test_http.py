@@ -3,6 +3,7 @@ before it reaches a route, the body limit, security headers, the OpenAPI documen
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated, Any
@@ -10,6 +11,7 @@ from typing import Annotated, Any
 import httpx
 import pytest
 from alize_chassis.api import Strict
+from alize_chassis.docs import serve_docs
 from alize_chassis.errors import NotFound, Rejected
 from alize_chassis.guard import protect
 from fastapi import FastAPI
@@ -33,7 +35,8 @@ class Thing(Strict):
 
 
 def make_app() -> FastAPI:
-    app = FastAPI()
+    app = FastAPI(docs_url=None, redoc_url=None)
+    serve_docs(app)
     protect(app, max_body_bytes=LIMIT)
 
     @app.post("/things", status_code=201)
@@ -258,11 +261,17 @@ async def test_security_headers_on_every_response(client: httpx.AsyncClient, pat
     assert response.headers["referrer-policy"] == "no-referrer"
 
 
-async def test_the_api_documentation_keeps_what_it_needs(client: httpx.AsyncClient) -> None:
-    response = await client.get("/docs")
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+async def test_the_api_documentation_is_served_by_the_service_itself(client: httpx.AsyncClient, page: str) -> None:
+    response = await client.get(page)
     assert response.status_code == 200
-    assert "https://cdn.jsdelivr.net" in response.headers["content-security-policy"]
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self' 'unsafe-inline';" in csp and "https:" not in csp  # no script from elsewhere
     assert response.headers["x-frame-options"] == "DENY"
+    loaded = re.findall(r'(?:src|href)="([^"]+)"', response.text)
+    assert loaded and all(url.startswith("/docs/assets/") for url in loaded), loaded
+    for url in loaded:
+        assert (await client.get(url)).status_code == 200, url
 
 
 async def test_the_openapi_documents_problems(client: httpx.AsyncClient) -> None:

@@ -24,6 +24,7 @@ from alize_chassis.access import PUBLIC, Access, AccessPolicy, Caller, install_a
 from alize_chassis.asyncapi import declare_publishers
 from alize_chassis.consumer import Consumer, SchemaProvider
 from alize_chassis.db import CHASSIS_MIGRATIONS
+from alize_chassis.docs import serve_docs
 from alize_chassis.guard import protect
 from alize_chassis.idempotency import IdempotencyKeyHeader
 from alize_chassis.identity import TokenVerifier, jwks_over_http
@@ -171,8 +172,11 @@ def create_service_app(
     app = FastAPI(
         title=title,
         lifespan=_lifespan,
+        docs_url=None,
+        redoc_url=None,
         swagger_ui_init_oauth={"clientId": settings.oidc_docs_client_id, "usePkceWithAuthorizationCodeGrant": True},
     )
+    serve_docs(app)
     protect(app, max_body_bytes=settings.max_request_body_bytes, issuer=settings.oidc_issuer)
     verifier = TokenVerifier(
         issuer=settings.oidc_issuer,

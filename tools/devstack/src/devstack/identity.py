@@ -33,10 +33,11 @@ import secrets
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -371,6 +372,34 @@ class IdentityProvider:
         updated = await self._admin_request("PUT", f"/users/{user_id}", json=user)
         if updated.status_code != 204:
             raise _refused(updated, f"updating account {user_id}")
+
+    @contextlib.asynccontextmanager
+    async def redirect_allowed(self, client_id: str, redirect_uri: str) -> AsyncIterator[None]:
+        """Let public client `client_id` redirect to `redirect_uri` (and its origin fetch tokens: a web origin)
+        while the block runs, e.g. a test's /docs on a free port, when the realm allows only fixed ones;
+        the two entries are removed after, whatever else changed the client meanwhile."""
+        parts = urlsplit(redirect_uri)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        found = await self._admin_request("GET", "/clients", params={"clientId": client_id})
+        if found.status_code != 200 or not found.json():
+            raise IdentityError(f"no client {client_id} in realm {self.config.realm}")
+        path = f"/clients/{found.json()[0]['id']}"
+
+        async def change(uris: Callable[[list[str]], list[str]], origins: Callable[[list[str]], list[str]]) -> None:
+            client = (await self._admin_request("GET", path)).json()
+            client["redirectUris"] = uris(client.get("redirectUris") or [])
+            client["webOrigins"] = origins(client.get("webOrigins") or [])
+            updated = await self._admin_request("PUT", path, json=client)
+            if updated.status_code != 204:
+                raise _refused(updated, f"updating client {client_id}")
+
+        await change(lambda uris: [*uris, redirect_uri], lambda origins: [*origins, origin])
+        try:
+            yield
+        finally:
+            await change(
+                lambda uris: [u for u in uris if u != redirect_uri], lambda origins: [o for o in origins if o != origin]
+            )
 
 
 class Accounts:
