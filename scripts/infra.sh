@@ -333,14 +333,19 @@ start_kafka() {
     stop_kafka
     rm -rf "$STATE/kafka/data"
   elif [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    log "Kafka already running on port $KAFKA_PORT"
-    return
+    if [ "$(cat "$STATE/kafka/config.stamp" 2>/dev/null)" = "$(sha256sum < "$ROOT/deploy/kafka/broker-properties.sh")" ]; then
+      log "Kafka already running on port $KAFKA_PORT"
+      return
+    fi
+    log "the running Kafka was configured by another broker-properties.sh: restarting it (its data stays)"
+    stop_kafka
   fi
   mkdir -p "$STATE/kafka/data"
   # shellcheck source=../deploy/kafka/broker-properties.sh
   . "$ROOT/deploy/kafka/broker-properties.sh"
   (umask 077 && broker_properties "127.0.0.1:$KAFKA_PORT" "127.0.0.1:$KAFKA_PORT" "127.0.0.1:$CONTROLLER_PORT" \
     "$STATE/kafka/data" "$(kafka_password admin)" > "$cfg")
+  sha256sum < "$ROOT/deploy/kafka/broker-properties.sh" > "$STATE/kafka/config.stamp"
   cat > "$STATE/kafka/log4j.properties" <<PROPS
 log4j.rootLogger=WARN, file
 log4j.appender.file=org.apache.log4j.FileAppender
