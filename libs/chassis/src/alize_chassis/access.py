@@ -18,7 +18,7 @@ cannot be served: the service refuses to start (`AccessPolicy.check`).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
@@ -207,9 +207,14 @@ class Rule:
     """Anyone, signed in or not (what the network publishes: open calls, eligibility rules)."""
     public_when: Callable[[Request, Target], Awaitable[bool]] | None = None
     """Anyone too when this says the target is public (a territory's figures, published by its choice)."""
+    personal: bool = False
+    """A read of personal data: each one allowed is written to the audit log before it is served."""
 
     def with_public(self, when: Callable[[Request, Target], Awaitable[bool]]) -> Rule:
-        return Rule(self.target, self.allow, self.public, when)
+        return replace(self, public_when=when)
+
+    def personal_data(self) -> Rule:
+        return replace(self, personal=True)
 
 
 def allow(target: Resolver, **roles: Scope) -> Rule:
@@ -403,6 +408,8 @@ def document_security(app: FastAPI, discovery_url: str) -> None:
                     allowed = ", ".join(f"{role} ({scope})" for role, scope in rule.allow.items())
                     if rule.public_when is not None:
                         allowed += "; anyone, for a territory that publishes it"
+                    if rule.personal:
+                        allowed += ". Personal data: each read is written to the audit log"
                     operation["description"] = f"{operation.get('description', '')}\n\nAllowed: {allowed}.".strip()
                     responses = operation.setdefault("responses", {})
                     content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}

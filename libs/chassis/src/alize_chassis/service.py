@@ -100,6 +100,14 @@ def actor_of(request: Request, access: Access) -> Actor:
     )
 
 
+async def _audit_personal_reads(request: Request, access: Caller) -> None:
+    """Every route's second step, after the guard: a read of personal data (its rule says `personal_data()`)
+    is written to the audit log before it is served; if it cannot be, it is not served."""
+    policy: AccessPolicy = request.app.state.access_policy
+    if policy.rule(request.method, request.scope["route"].path).personal and access.principal is not None:
+        await audit.write(request.app.state.runtime.pool, actor_of(request, access), audit.READ)
+
+
 Bus = Annotated[Commands, Depends(commands)]
 """A route's parameter: where it hands its command."""
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
@@ -184,6 +192,7 @@ def create_service_app(
         fetch_jwks=jwks_over_http(settings.oidc_issuer, settings.oidc_jwks_url),
     )
     install_access(app, access, verifier)
+    app.router.dependencies.append(Depends(_audit_personal_reads))
     provider = configure_tracing(f"alize-{settings.service_name}")
     broker = kafka_broker(settings, middlewares=instrument(app, provider))
     if publishes:

@@ -12,7 +12,6 @@ service code writes to the outbox.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +23,7 @@ from opentelemetry.trace import Span
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import to_jsonable_python
 
-from alize_chassis import idempotency, journey, outbox
+from alize_chassis import audit, idempotency, journey, outbox
 from alize_chassis.api import Strict
 from alize_chassis.identity import Grant, Principal, Role
 from alize_chassis.inbox import Handler, Handlers
@@ -92,22 +91,6 @@ async def unit_of_work(pool: asyncpg.Pool, service: str, actor: Actor | None = N
         await work._write_outbox()
 
 
-async def _audit(conn: asyncpg.Connection, actor: Actor, command: Command) -> None:
-    await conn.execute(
-        """
-        INSERT INTO audit_log (subject, acting_as, command, route, territory, target, trace_id)
-        VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7)
-        """,
-        actor.subject,
-        str(actor.grant) if actor.grant else None,
-        type(command).__name__,
-        actor.route,
-        actor.territory,
-        json.dumps(dict(actor.target)),
-        actor.trace_id,
-    )
-
-
 class Command(Strict):
     """A typed request to change something; its fields are all its handler gets. Strict, so a
     command whose fields are exactly a request's body can be that body."""
@@ -171,7 +154,7 @@ class CommandBus:
         async with unit_of_work(pool, self.service, actor) as work:
             result = await self._handler(command)(work, command)
             if actor is not None:
-                await _audit(work.conn, actor, command)
+                await audit.write(work.conn, actor, type(command).__name__)
             return result
 
     async def respond(
@@ -204,7 +187,7 @@ class CommandBus:
                     return stored
             result = await handler(work, command)
             if actor is not None:
-                await _audit(work.conn, actor, command)
+                await audit.write(work.conn, actor, type(command).__name__)
             response = jsonable_encoder(await view(work.conn, result) if view else result)
             if idempotency_key is not None:
                 await idempotency.remember(work.conn, scope=scope, key=idempotency_key, response=response)

@@ -83,7 +83,7 @@ ACCESS = AccessPolicy(
         "DELETE /partners/{partner_id}/contact": allow(PARTNER, staff=T),
         "POST /partners/{partner_id}/competences": allow(PARTNER, staff=T, partner=OWN),
         # Partner contacts are personal data: the territory's staff only.
-        "GET /partners": allow(InQuery(), staff=T),
+        "GET /partners": allow(InQuery(), staff=T).personal_data(),
         "GET /applications/{application_id}/partner-suggestions": allow(
             LookedUp("application_id", application_target), staff=T
         ),

@@ -64,7 +64,7 @@ ACCESS = AccessPolicy(
         "POST /applications/{application_id}/withdraw": allow(APPLICATION, staff=T, firm=OWN),
         "GET /applications/{application_id}": allow(APPLICATION, staff=T, firm=OWN, member=T, national=T),
         # Personal data: the territory's staff, and the person themselves.
-        "GET /applicants/{applicant_id}": allow(APPLICANT, staff=T, firm=OWN),
+        "GET /applicants/{applicant_id}": allow(APPLICANT, staff=T, firm=OWN).personal_data(),
         "DELETE /applicants/{applicant_id}": allow(APPLICANT, staff=T),
         "GET /competences": PUBLIC,
     }

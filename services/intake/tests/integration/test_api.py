@@ -342,6 +342,12 @@ async def test_personal_data_stays_in_intake_and_can_be_erased(
     kept = (await client.get(f"/applications/{application['application_id']}")).json()
     assert kept["jobs_planned"] == {"created": 1, "maintained": 0} and kept["status"] == "submitted"
     assert (await client.delete(f"/applicants/{uuid4()}")).status_code == 404
+    # Each read of the applicant's personal data is on record, before it was served: who, when, which file.
+    audit = (await client.get("/audit", params={"territory": territory})).json()
+    reads = [e for e in audit if e["command"] == "read"]
+    assert len(reads) == 2 and {e["route"] for e in reads} == {"GET /applicants/{applicant_id}"}
+    assert all(e["target"] == {"applicant_id": applicant_id} and e["trace_id"] for e in reads)
+    assert not [e for e in audit if e["route"] == "GET /applications/{application_id}"]  # no personal data there
 
 
 BAD_INPUTS = [
