@@ -18,8 +18,9 @@
 # Keycloak (the identity provider) runs in dev mode from its distribution on
 # Maven Central (deploy/keycloak/pom.xml), on 127.0.0.1:ALIZE_KEYCLOAK_PORT
 # (default 58080; management port +1), with its H2 data in .local/keycloak/data
-# and the realm deploy/keycloak/alize-realm.json imported at start (a changed
-# realm file wipes Keycloak's data: it holds only the demo realm and test
+# and the realm deploy/keycloak/alize-realm.json with its demo users
+# (deploy/keycloak/demo/alize-users-0.json, local runs only) imported at start
+# (a changed file wipes Keycloak's data: it holds only the demo realm and test
 # accounts). Its master-realm admin password is generated once into
 # .local/credentials/keycloak-admin.password (mode 0600).
 #
@@ -230,7 +231,7 @@ keycloak_admin_password() {
 }
 
 start_keycloak() {
-  local pid home realm=$ROOT/deploy/keycloak/alize-realm.json
+  local pid home realm=$ROOT/deploy/keycloak/alize-realm.json users=$ROOT/deploy/keycloak/demo/alize-users-0.json
   local discovery
   discovery=$(keycloak_url)/realms/alize/.well-known/openid-configuration
   pid=$(keycloak_pid)
@@ -240,15 +241,17 @@ start_keycloak() {
   fi
   home=$(keycloak_home)
   [ -n "$home" ] || { log "no Keycloak distribution in $KEYCLOAK_DIR/dist (run: $0 install)"; exit 1; }
-  # The realm is imported once into an empty database: a changed realm file
-  # starts from a fresh one (demo realm and test accounts only, nothing to keep).
-  if [ -d "$KEYCLOAK_DIR/data" ] && ! cmp -s "$realm" "$KEYCLOAK_DIR/data/imported-realm.json"; then
-    log "deploy/keycloak/alize-realm.json changed: wiping Keycloak's data to import it again"
+  # The realm, and locally its demo users (never compose's: see docker-compose.yml), are imported
+  # once into an empty database: a changed file starts from a fresh one (demo realm and test
+  # accounts only, nothing to keep).
+  if [ -d "$KEYCLOAK_DIR/data" ] && ! cat "$realm" "$users" | cmp -s - "$KEYCLOAK_DIR/data/imported-realm.json"; then
+    log "deploy/keycloak's realm or demo users changed: wiping Keycloak's data to import them again"
     rm -rf "$KEYCLOAK_DIR/data"
   fi
   mkdir -p "$KEYCLOAK_DIR/data" "$home/data/import"
-  cp "$realm" "$home/data/import/alize-realm.json"
-  cp "$realm" "$KEYCLOAK_DIR/data/imported-realm.json"
+  rm -f "$home/data/import/"*.json
+  cp "$realm" "$users" "$home/data/import/"
+  cat "$realm" "$users" > "$KEYCLOAK_DIR/data/imported-realm.json"
   # The issuer is pinned (--hostname): the same `iss` whatever Host header is used.
   KC_BOOTSTRAP_ADMIN_USERNAME=$KEYCLOAK_ADMIN KC_BOOTSTRAP_ADMIN_PASSWORD=$(keycloak_admin_password) \
     JAVA_OPTS_KC_HEAP="${ALIZE_KEYCLOAK_HEAP:--Xms64m -Xmx384m}" \

@@ -236,6 +236,7 @@ def test_compose_runs_keycloak_with_the_committed_realm_and_the_services_trust_i
     assert version and keycloak["image"] == f"quay.io/keycloak/keycloak:{version.group(1)}"  # as infra.sh runs
     assert keycloak["command"][0] == "start-dev" and "--import-realm" in keycloak["command"]
     assert "./deploy/keycloak/alize-realm.json:/opt/keycloak/data/import/alize-realm.json:ro" in keycloak["volumes"]
+    assert not any("demo" in volume for volume in keycloak["volumes"])  # no demo user, no known password
     (hostname,) = [arg.removeprefix("--hostname=") for arg in keycloak["command"] if arg.startswith("--hostname=")]
     # Health is served on the management port (9000) once enabled; the check asks for readiness.
     assert keycloak["environment"]["KC_HEALTH_ENABLED"] == "true"

@@ -19,8 +19,11 @@ from devstack.identity import (
 )
 from devstack.infra import REPO_ROOT
 
-REALM = json.loads((REPO_ROOT / "deploy" / "keycloak" / "alize-realm.json").read_text())
-USER_IDS = {user["username"]: user["id"] for user in REALM["users"]}
+KEYCLOAK = REPO_ROOT / "deploy" / "keycloak"
+REALM = json.loads((KEYCLOAK / "alize-realm.json").read_text())
+DEMO_USERS = json.loads((KEYCLOAK / "demo" / "alize-users-0.json").read_text())
+"""Imported by scripts/infra.sh beside the realm (local runs and CI), never by compose."""
+USER_IDS = {user["username"]: user["id"] for user in REALM["users"] + DEMO_USERS["users"]}
 
 
 async def test_discovery_names_the_pinned_issuer(identity_provider: IdentityProvider) -> None:
@@ -176,10 +179,14 @@ def test_the_realm_has_the_contracts_groups_and_a_demo_user_per_role_and_territo
     expected |= {f"/services/{a.removeprefix('alize-')}" for a in SERVICE_AUDIENCES}
     leaves = {path for path in _group_paths(REALM["groups"]) if path.count("/") >= 2}
     assert expected == {p for p in leaves if not any(q.startswith(p + "/") for q in leaves)}
-    users = _by(REALM["users"], "username")
+    users = _by(REALM["users"] + DEMO_USERS["users"], "username")
     members = {group for user in users.values() for group in user.get("groups", [])}
     assert expected == members  # every role has its demo user (and every service account its group)
     for audience in SERVICE_AUDIENCES:
         assert users[f"service-account-{audience}"]["serviceAccountClientId"] == audience
-    assert all(user.get("id") for user in REALM["users"])  # fixed ids: the same `sub` on every machine
+    assert all(user.get("id") for user in users.values())  # fixed ids: the same `sub` on every machine
+    # The realm compose imports has no people: only the service accounts, none with a password.
+    assert {u["username"] for u in REALM["users"]} == {f"service-account-{a}" for a in SERVICE_AUDIENCES}
+    assert not any(u.get("credentials") for u in REALM["users"])
+    assert DEMO_USERS["realm"] == REALM["realm"] and all(u.get("credentials") for u in DEMO_USERS["users"])
     assert "hashIterations(210000)" in REALM["passwordPolicy"]
