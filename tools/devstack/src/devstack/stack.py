@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -26,6 +27,18 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child, before it runs the service: SIGTERM when the process that started it dies (Linux), so
+    a test run killed midway leaves no service behind holding its port and the CPU. (libc is loaded in
+    the parent: the child, forked from a process with threads, imports nothing.)"""
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def services_env(found: Infra, database_url: str) -> dict[str, dict[str, str]]:
@@ -94,6 +107,7 @@ class Stack:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
             log.close()
         self.wait_healthy(timeout)
