@@ -316,10 +316,18 @@ async def authorize(request: Request) -> Access:
     if not candidates and rule.public_when is None:
         raise NotAllowed()
     target = await rule.target.target(request)
+    if principal is not None and (granted := _granted(principal, candidates, target)):
+        return granted
+    # Checked only for a caller the rule does not let in: the figures of a territory that publishes them.
     if rule.public_when is not None and await rule.public_when(request, target):
         return Access(principal, target)
     if principal is None:
         raise Unauthenticated("This service needs a bearer token (OpenID Connect).", error=None)
+    raise NotAllowed()
+
+
+def _granted(principal: Principal, candidates: Iterable[tuple[Role, Scope]], target: Target) -> Access | None:
+    """The first of the caller's grants that the rule's `candidates` (role, scope) let reach `target`."""
     for role, scope in candidates:
         for grant in principal.grants:
             if grant.role != role:
@@ -334,7 +342,7 @@ async def authorize(request: Request) -> Access:
                 return Access(principal, target, grant)
             if not target.is_object:
                 return Access(principal, target, grant, own=principal.parties)
-    raise NotAllowed()
+    return None
 
 
 async def _principal(request: Request, authorization: str | None, *, required: bool) -> Principal | None:

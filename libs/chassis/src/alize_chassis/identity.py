@@ -68,12 +68,6 @@ class Principal:
     grants: frozenset[Grant] = frozenset()
     parties: frozenset[tuple[str, str]] = frozenset()
     """(claim, value) pairs, e.g. ("partner_id", "3f0c…"), ("firm_id", "404833048")."""
-    client: str | None = None
-
-    def holds(self, role: Role, territory: str | None) -> bool:
-        """Whether the caller has `role` in `territory` (None: a target with no territory, which only a role
-        held everywhere reaches)."""
-        return any(g.role == role and (g.territory is None or g.territory == territory) for g in self.grants)
 
     def holds_anywhere(self, role: Role) -> bool:
         return any(g.role == role for g in self.grants)
@@ -102,19 +96,13 @@ def principal_of(claims: Mapping[str, Any]) -> Principal:
             value = value[0]
         if isinstance(value, str) and 0 < len(value) <= 64 and value.isprintable():
             parties.add((name, party_value(name, value)))
-    client = claims.get("azp")
-    return Principal(
-        subject=subject,
-        grants=frozenset(grants),
-        parties=frozenset(parties),
-        client=client if isinstance(client, str) else None,
-    )
+    return Principal(subject=subject, grants=frozenset(grants), parties=frozenset(parties))
 
 
 def _grant(path: str) -> Grant | None:
     parts = path.strip("/").split("/")
     match parts:
-        case ["territories", territory, role] if role in Role.__members__.values() and Role(role) in TERRITORIAL:
+        case ["territories", territory, role] if role in TERRITORIAL:
             return Grant(Role(role), territory)
         case ["national", "coordinator"]:
             return Grant(Role.NATIONAL, None)
