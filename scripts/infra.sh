@@ -200,6 +200,16 @@ stop_legacy_postgres() {
   fi
 }
 
+# A JVM this script started: SIGTERM, then up to 30 s for it to exit (its port is free after).
+stop_process() {
+  local name=$1 pid=$2
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    log "$name stopped"
+  fi
+}
+
 # --- Keycloak -----------------------------------------------------------------
 
 install_keycloak() {
@@ -272,15 +282,7 @@ start_keycloak() {
   log "Keycloak did not serve $discovery in 300 s (log: $KEYCLOAK_DIR/keycloak.log)"; exit 1
 }
 
-stop_keycloak() {
-  local pid
-  pid=$(keycloak_pid)
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    log "Keycloak stopped"
-  fi
-}
+stop_keycloak() { stop_process Keycloak "$(keycloak_pid)"; }
 
 print_keycloak_env() {
   echo "export ALIZE_KEYCLOAK_PID=$(keycloak_pid)"
@@ -316,15 +318,7 @@ kafka_security_stamp() {
   } | sha256sum | cut -d' ' -f1
 }
 
-stop_kafka() {
-  local pid
-  pid=$(kafka_pid)
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    log "Kafka stopped"
-  fi
-}
+stop_kafka() { stop_process Kafka "$(kafka_pid)"; }
 
 start_kafka() {
   local pid cfg=$STATE/kafka/server.properties stamp who

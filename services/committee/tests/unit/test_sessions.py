@@ -70,7 +70,7 @@ def _session() -> Session:
 
 def _approve(application_id: UUID, days: int, advance: int | None = None) -> Vote:
     partners = (Assignment(PARTNER, "sales", Decimal(days)),) if days else ()
-    return Vote(application_id, "approve", Approval(Decimal(days), advance, partners), (A, B))
+    return Vote(application_id, Approval(Decimal(days), advance, partners), (A, B))
 
 
 def _resources(days: int = 10, advances: int = 1_000_000, fund: int = 1_000_000, capacity: int = 10) -> Resources:
@@ -154,7 +154,7 @@ def test_the_members_ballots_are_counted_with_the_voters_staff_names() -> None:
     session = replace(_session(), member_ids=frozenset(sitting), quorum=3)
     entry = _entry(uuid4())
     approve = replace(_approve(entry.application_id, 2), voters=())
-    defer = Vote(entry.application_id, "defer", Deferral("Forecast missing."))
+    defer = Vote(entry.application_id, Deferral("Forecast missing."))
 
     # Ballots alone, no one named: those who chose the outcome vote for it; abstentions count for nothing.
     ballots = {A: "approve", B: "approve", c.id: "approve", d.id: "abstain"}
@@ -186,7 +186,7 @@ def test_the_members_ballots_are_counted_with_the_voters_staff_names() -> None:
     )
     assert held.decisions[0].voters == (A, B, c.id)
     # An amendment (of a project approved meanwhile) counts no ballot: those were cast on the agenda's item.
-    amend = Vote(entry.application_id, "amend", Amendment((Assignment(PARTNER, "sales", Decimal(1)),)), (A, B, c.id))
+    amend = Vote(entry.application_id, Amendment((Assignment(PARTNER, "sales", Decimal(1)),)), (A, B, c.id))
     approved = replace(entry, status="approved")
     stale = {entry.application_id: {A: "approve", d.id: "approve", e.id: "reject"}}
     held = session.hold([amend], {entry.application_id: approved}, sitting, _resources(), NOW, ballots=stale)

@@ -37,15 +37,18 @@ class Vote:
     room); the members' own ballots for the same choice are counted with them when the session is held."""
 
     application_id: UUID
-    choice: str
     outcome: Outcome
     voters: tuple[UUID, ...] = ()
+
+    @property
+    def choice(self) -> str:
+        """The outcome as a ballot names it (an amendment has no ballot: 'amend' matches none)."""
+        return _CHOICES[type(self.outcome)]
 
     @classmethod
     def of(cls, decision: Decision) -> Vote:
         """A decision as asked: which fields go with which outcome is checked here."""
-        voters = tuple(dict.fromkeys(decision.voters or ()))
-        return cls(decision.application_id, decision.outcome, _outcome(decision), voters)
+        return cls(decision.application_id, _outcome(decision), tuple(dict.fromkeys(decision.voters or ())))
 
     @classmethod
     def all_of(cls, decisions: Sequence[Decision]) -> list[Vote]:
@@ -57,6 +60,9 @@ class Vote:
             except Rejected as refused:
                 raise Rejected(str(refused), location=f"body.decisions.{index}") from None
         return votes
+
+
+_CHOICES = {Approval: "approve", Rejection: "reject", Deferral: "defer", Amendment: "amend"}
 
 
 def _outcome(decision: Decision) -> Outcome:
@@ -219,9 +225,9 @@ class Session:
         self.check_open()
         if member is None or member.id not in self.member_ids:
             raise Forbidden(f"only the members sitting in session {self.id} vote in it")
-        if entry is None or entry.territory != self.territory:
-            raise NotFound(f"application {application_id} is not on the agenda of session {self.id}")
         off_agenda = f"application {application_id} is not on the agenda of session {self.id}"
+        if entry is None or entry.territory != self.territory:
+            raise NotFound(off_agenda)
         if entry.status not in DECIDABLE:
             raise Conflict(f"{off_agenda}: it is {entry.status}")
         if not entry.eligible:
