@@ -30,7 +30,6 @@ import httpx
 import pytest
 from alize_chassis.access import InBody, InBodyLookedUp, InPath, InQuery, LookedUp, Nowhere, Rule, Scope
 from alize_chassis.identity import Role
-from devstack.identity import claims
 from devstack.testing import Accounts, SettingsFor, running
 
 pytestmark = pytest.mark.infra
@@ -253,7 +252,7 @@ async def test_every_route_answers_every_role_as_its_rule_says(
     async with running(app) as http:
         conn = await asyncpg.connect(database_url, server_settings={"search_path": service})
         try:
-            firm = claims(callers[Role.FIRM]["Authorization"].removeprefix("Bearer "))["sub"]
+            firm = (await accounts.account(Role.FIRM.value, territories["own"], **PARTIES)).subject
             seeds = await SEEDERS[service](conn, territories, firm)
         finally:
             await conn.close()

@@ -3,15 +3,16 @@ services verify (the claims contract: issuer, audiences, groups, link attributes
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from typing import Any
 
 import httpx
 import pytest
+from alize_chassis.identity import PARTY_CLAIMS
 from devstack.identity import (
     DEMO_PASSWORD,
-    LINK_ATTRIBUTES,
     SERVICE_AUDIENCES,
     IdentityError,
     IdentityProvider,
@@ -55,7 +56,7 @@ async def test_a_demo_users_token_carries_the_contracts_claims(
     assert set(SERVICE_AUDIENCES) <= set(token["aud"])
     assert token["sub"] == USER_IDS[username]  # fixed ids in the realm import
     assert token["groups"] == [group]
-    assert {name: token[name] for name in LINK_ATTRIBUTES if name in token} == links
+    assert {name: token[name] for name in PARTY_CLAIMS if name in token} == links
     assert token["azp"] == "alize-cli" and token["exp"] - token["iat"] <= 600
 
 
@@ -77,6 +78,17 @@ async def test_an_account_made_on_the_fly_gets_its_groups_and_links_in_its_token
     assert sorted(token["groups"]) == sorted(groups)
     assert token["partner_id"] == partner_id and "member_id" not in token
     assert account.headers == {"Authorization": f"Bearer {account.token}"}
+
+    # A long-lived client's `auth`: each request carries the token as it is then, renewed once expired;
+    # a request naming its own caller keeps it.
+    seen: list[str | None] = []
+    transport = httpx.MockTransport(lambda r: (seen.append(r.headers.get("authorization")), httpx.Response(204))[1])
+    async with httpx.AsyncClient(transport=transport, auth=account.auth) as client:
+        await client.get("http://service/")
+        account._tokens = dataclasses.replace(account._tokens, expires_at=0)  # as if five minutes had passed
+        await client.get("http://service/")
+        await client.get("http://service/", headers={"Authorization": "Bearer another-caller"})
+    assert seen[0] != seen[1] and seen[1] == f"Bearer {account.token}" and seen[2] == "Bearer another-caller"
 
     # An administrator links the account to something else later (the demo links partner.indre).
     await identity_provider.set_attributes(account.subject, {"member_id": member_id, "firm_id": "55210055400013"})
@@ -155,7 +167,7 @@ def test_every_token_of_the_realms_clients_names_the_four_services_and_carries_g
     identity = _by(scopes["alize-identity"]["protocolMappers"], "name")
     assert identity["groups"]["protocolMapper"] == "oidc-group-membership-mapper"
     assert identity["groups"]["config"]["full.path"] == "true"
-    for name in LINK_ATTRIBUTES:
+    for name in PARTY_CLAIMS:
         assert identity[name]["config"]["user.attribute"] == identity[name]["config"]["claim.name"] == name
         assert identity[name]["config"]["access.token.claim"] == "true"
     for client in REALM["clients"]:
@@ -166,7 +178,7 @@ def test_only_administrators_may_edit_the_link_attributes() -> None:
     (component,) = REALM["components"]["org.keycloak.userprofile.UserProfileProvider"]
     profile = json.loads(component["config"]["kc.user.profile.config"][0])
     attributes = _by(profile["attributes"], "name")
-    for name in LINK_ATTRIBUTES:
+    for name in PARTY_CLAIMS:
         assert attributes[name]["permissions"]["edit"] == ["admin"], name
     assert "unmanagedAttributePolicy" not in profile  # no attribute outside the profile
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from devstack.identity import Accounts, claims
+from devstack.identity import Accounts
 from devstack.polling import eventually
 from devstack.scenario import driver
 from devstack.scenario.cases import Case
@@ -59,7 +59,9 @@ async def test_the_anonymous_attack_chain_fails_at_every_step_and_the_right_role
     staff, funder = await accounts.staff(territory), await accounts.funder(territory)
     stranger, stranger_funder = await accounts.staff(elsewhere), await accounts.funder(elsewhere)
     firm, other_firm = await accounts.firm(territory, FIRM), await accounts.firm(territory, "732829320")
-    async with httpx.AsyncClient(timeout=60, headers=staff) as as_staff, httpx.AsyncClient(timeout=60) as http:
+    staff_account = await accounts.account("network-staff", territory)
+    as_staff = httpx.AsyncClient(timeout=60, auth=staff_account.auth)
+    async with as_staff, httpx.AsyncClient(timeout=60) as http:
         network = await driver.set_up_network(as_staff, urls, accounts, territory, {"skill_sponsorship"}, {"sales"})
         partner = await accounts.partner(territory, network.partner_id)
         application = (
@@ -169,7 +171,8 @@ async def test_the_anonymous_attack_chain_fails_at_every_step_and_the_right_role
             skill_days=2,
             advance_cents=5_000_000,
         )
-        decision = {**driver.decision_for(case, application_id, network), "voters": [member.json()["member_id"]]}
+        decision = driver.decision_for(case, application_id, network, name_voters=False)
+        decision["voters"] = [member.json()["member_id"]]
         await _run(
             http,
             Step(
@@ -323,7 +326,7 @@ async def test_the_anonymous_attack_chain_fails_at_every_step_and_the_right_role
             await _run(http, Step(f"read {name}", "GET", url, funder, [stranger_funder, firm, partner]))
 
         # Who decided and who paid: on record, and in the events subscribers get, by opaque subject.
-        subject = claims(staff["Authorization"].removeprefix("Bearer "))["sub"]
+        subject = staff_account.subject
         audit = (await as_staff.get(f"{urls['missions']}/audit", params={"territory": territory})).json()
         assert {"WriteOffAdvance", "DisburseAdvance", "LogMissionDay", "ConfirmDay"} <= {e["command"] for e in audit}
         assert {e["subject"] for e in audit if e["command"] == "WriteOffAdvance"} == {subject}

@@ -33,18 +33,18 @@ import secrets
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import jwt
 
 REALM = "alize"
 CLI_CLIENT = "alize-cli"
 SERVICE_AUDIENCES = ("alize-intake", "alize-committee", "alize-missions", "alize-metrics")
-LINK_ATTRIBUTES = ("firm_id", "partner_id", "member_id", "counsellor_id")
 DEMO_PASSWORD = "alize-demo"
 """The password of every demo user of the committed realm (a demo realm: not a secret)."""
 DEFAULT_PORT = 58080
@@ -107,8 +107,7 @@ class _Tokens:
 
 def claims(token: str) -> dict[str, Any]:
     """The payload of a JWT, unverified (for tests and display; services verify signatures)."""
-    payload = token.split(".")[1]
-    decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    decoded: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
     return decoded
 
 
@@ -143,6 +142,11 @@ class Account:
         return {"Authorization": f"Bearer {self.token}"}
 
     @property
+    def auth(self) -> Bearer:
+        """For a client's `auth=`: unlike its `headers=`, each request gets the token as it is then."""
+        return Bearer(self)
+
+    @property
     def claims(self) -> dict[str, Any]:
         return claims(self.token)
 
@@ -167,6 +171,19 @@ class Account:
 
     def __repr__(self) -> str:
         return f"Account(subject={self.subject!r}, username={self.username!r})"
+
+
+class Bearer(httpx.Auth):
+    """An account's token on each request of a long-lived client (a scenario, a test of minutes), renewed
+    when about to expire; a request that names its own Authorization (another caller) keeps it."""
+
+    def __init__(self, account: Account) -> None:
+        self._account = account
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if "authorization" not in request.headers:
+            request.headers["Authorization"] = f"Bearer {self._account.token}"
+        yield request
 
 
 class IdentityProvider:
@@ -349,13 +366,6 @@ class IdentityProvider:
             tokens = await self._grant(grant, f"token for {username}")
         return Account(self.config, user_id, username, password, tokens)
 
-    async def user_id(self, username: str) -> str:
-        found = await self._admin_request("GET", "/users", params={"username": username, "exact": "true"})
-        if found.status_code != 200 or not found.json():
-            raise IdentityError(f"no account {username!r} in realm {self.config.realm}")
-        user_id: str = found.json()[0]["id"]
-        return user_id
-
     async def set_attributes(self, user_id: str, attributes: Mapping[str, str | None]) -> None:
         """Set (or, with None, remove) attributes of an account, e.g. link partner.indre to its partner."""
         found = await self._admin_request("GET", f"/users/{user_id}")
@@ -409,11 +419,11 @@ class Accounts:
 
     def __init__(self, idp: IdentityProvider) -> None:
         self.idp = idp
-        self._made: dict[tuple[str, tuple[tuple[str, str], ...]], Any] = {}
+        self._made: dict[tuple[str, tuple[tuple[str, str], ...]], Account] = {}
 
-    async def headers(self, role: str, territory: str | None = None, **parties: object) -> dict[str, str]:
-        """The headers of an account holding `role` in `territory` (every territory for the national
-        coordinator, the platform admin and a service), acting for `parties` (firm_id=…, partner_id=…)."""
+    async def account(self, role: str, territory: str | None = None, **parties: object) -> Account:
+        """The account holding `role` in `territory` (every territory for the national coordinator, the
+        platform admin and a service), acting for `parties` (firm_id=…, partner_id=…), made on first use."""
         everywhere = {"national-coordinator": "/national/coordinator", "platform-admin": "/platform/admin"}
         if role in everywhere:
             group = everywhere[role]
@@ -426,8 +436,12 @@ class Accounts:
         key = (group, tuple(sorted(attributes.items())))
         if key not in self._made:
             self._made[key] = await self.idp.account(groups=[group], attributes=attributes)
-        headers: dict[str, str] = self._made[key].headers  # renewed when about to expire
-        return headers
+        return self._made[key]
+
+    async def headers(self, role: str, territory: str | None = None, **parties: object) -> dict[str, str]:
+        """The headers of `account(role, territory, **parties)`, its token as it is now (renewed when about to
+        expire: ask again, or use the account's `auth`, on a client that lives for minutes)."""
+        return (await self.account(role, territory, **parties)).headers
 
     async def staff(self, territory: str) -> dict[str, str]:
         return await self.headers("network-staff", territory)
@@ -441,17 +455,11 @@ class Accounts:
     async def firm(self, territory: str, firm_id: object | None = None) -> dict[str, str]:
         return await self.headers("firm", territory, **({"firm_id": firm_id} if firm_id else {}))
 
-    async def counsellor(self, territory: str, counsellor_id: object) -> dict[str, str]:
-        return await self.headers("counsellor", territory, counsellor_id=counsellor_id)
-
     async def funder(self, territory: str) -> dict[str, str]:
         return await self.headers("funder", territory)
 
     async def national(self) -> dict[str, str]:
         return await self.headers("national-coordinator")
-
-    async def admin(self) -> dict[str, str]:
-        return await self.headers("platform-admin")
 
 
 @contextlib.contextmanager

@@ -63,7 +63,6 @@ class Stack:
         (`pg_roles.stack_database_env`) and its Kafka principal (`Infra.kafka_env(service)`);
         test-side reads use `database_url`."""
         self.ports = dict(ports or DEFAULT_PORTS)
-        self._service_env = {name: dict(values) for name, values in (service_env or {}).items()}
         self.log_dir = log_dir
         self._env = {
             **os.environ,

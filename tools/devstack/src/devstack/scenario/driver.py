@@ -378,8 +378,8 @@ async def run(urls: Mapping[str, str], scenario: list[Case], accounts: Accounts)
     async with contextlib.AsyncExitStack() as stack:
         staff = {}  # each territory's staff does its network's work
         for territory in territories:
-            headers = await accounts.staff(territory)
-            staff[territory] = await stack.enter_async_context(httpx.AsyncClient(timeout=30, headers=headers))
+            auth = (await accounts.account("network-staff", territory)).auth  # renewed over a long scenario
+            staff[territory] = await stack.enter_async_context(httpx.AsyncClient(timeout=30, auth=auth))
         networks = {}
         for territory in territories:
             local = [c for c in scenario if c.territory == territory]
